@@ -1,0 +1,162 @@
+//! Command-line flags. Connection flags have kubectl's names and meanings.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-sa",
+    bin_name = "kubectl sa",
+    version,
+    about = "Who can do this, what can this ServiceAccount do, and why: answered exactly as kube-apiserver's RBAC would.",
+    after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa explain ci:deployer create deployments.apps -n prod\n  kubectl sa who-can get pods -A -f cluster-snapshot.yaml"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionFlags,
+
+    /// When to color output: auto (terminal and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where the cluster's objects come from: a kubeconfig context (kubectl's flags) or snapshot files (-f).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionFlags {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The kubeconfig cluster to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The kubeconfig user to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Namespace of the request (default: the context's namespace, else "default").
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Time to wait for each API request, e.g. 10s, 1m; 0 waits forever.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
+    pub request_timeout: String,
+
+    /// Objects per page when listing from the API server.
+    #[arg(long, global = true, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_size: u32,
+
+    /// Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin.
+    /// Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests.
+    #[arg(short = 'f', long = "filename", global = true, value_name = "PATH")]
+    pub filename: Vec<PathBuf>,
+}
+
+impl ConnectionFlags {
+    /// kubectl's `--request-timeout` syntax: a bare number of seconds, or a number with unit s, m or h.
+    pub fn request_timeout(&self) -> Result<Option<Duration>> {
+        parse_duration(&self.request_timeout)
+    }
+}
+
+pub fn parse_duration(s: &str) -> Result<Option<Duration>> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let value: f64 = match num.parse() {
+        Ok(v) if v >= 0.0 => v,
+        _ => bail!("invalid --request-timeout {s:?}: use a number with a unit, e.g. 10s, 2m, 1h, or 0 for none"),
+    };
+    let secs = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => bail!("invalid --request-timeout {s:?}: unit must be ms, s, m or h"),
+    };
+    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// More columns: the granting rule.
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every subject and ServiceAccount that may make a request, with the binding -> role -> rule granting it.
+    #[command(after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa who-can create pods/exec -A\n  kubectl sa who-can update deployments.apps/scale -n web\n  kubectl sa who-can get /metrics\n  kubectl sa who-can list widgets.example.com -o json")]
+    WhoCan(WhoCanArgs),
+
+    /// Explain whether a ServiceAccount may make a request, and which bindings allow it.
+    #[command(after_help = "Examples:\n  kubectl sa explain prod:deployer create deployments.apps -n prod\n  kubectl sa explain system:serviceaccount:monitoring:prometheus get /metrics\n  kubectl sa explain builder get secrets db-password -n ci -o json\n\nExit status: 0 allowed, 1 denied, 2 or more on errors (like `kubectl auth can-i`).")]
+    Explain(ExplainArgs),
+
+    /// Print the version, the commit and the Kubernetes API version it was built against.
+    Version,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The verb: get, list, watch, create, update, patch, delete, deletecollection, or a special verb (bind,
+    /// escalate, impersonate, approve, sign, use, ...); lowercase HTTP method for non-resource URLs.
+    pub verb: String,
+
+    /// RESOURCE[.GROUP][/SUBRESOURCE] (pods, po, pods/log, deployments.apps/scale, widgets.example.com), or a
+    /// non-resource URL starting with / (e.g. /metrics, /healthz).
+    pub resource: String,
+
+    /// Name of one object (resourceNames rules only match requests for a named object).
+    pub name: Option<String>,
+
+    /// Subresource, as an alternative to RESOURCE/SUBRESOURCE.
+    #[arg(long)]
+    pub subresource: Option<String>,
+
+    /// Across all namespaces.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The ServiceAccount: NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME
+    /// (namespace from -n, else the context, else "default").
+    pub service_account: String,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+}

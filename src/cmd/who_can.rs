@@ -1,0 +1,136 @@
+//! `kubectl sa who-can VERB RESOURCE [NAME]`: every subject and ServiceAccount RBAC allows.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::{OutputFormat, WhoCanArgs};
+use crate::cmd::parse_request;
+use crate::output::{self, dim, heading, warn};
+use crate::rbac::{self, Grant, ResolutionError, ServiceAccountGrants, SubjectGrants, WhoCanScope};
+use crate::request_view::RequestView;
+use crate::source::Loaded;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WhoCanReport<'a> {
+    request: RequestView,
+    /// True with -A: grants from RoleBindings of every namespace count, each with its scope.
+    all_namespaces: bool,
+    subjects: &'a [SubjectGrants],
+    service_accounts: &'a [ServiceAccountGrants],
+    errors: &'a [ResolutionError],
+    notes: &'a [String],
+}
+
+pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
+    let parsed = parse_request(&args.request, loaded)?;
+    let namespaced = parsed.resource.as_ref().is_some_and(|r| r.namespaced);
+    let scope = if args.request.all_namespaces && namespaced { WhoCanScope::AllNamespaces } else { WhoCanScope::Request };
+    let result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
+    let report = WhoCanReport {
+        request: RequestView::from(&parsed.request),
+        all_namespaces: scope == WhoCanScope::AllNamespaces,
+        subjects: &result.subjects,
+        service_accounts: &result.service_accounts,
+        errors: &result.errors,
+        notes: &loaded.cluster.notes,
+    };
+    match args.request.output {
+        Some(OutputFormat::Json) => output::write_json(out, &report)?,
+        Some(OutputFormat::Yaml) => output::write_yaml(out, &report)?,
+        format => print_table(out, &report, &parsed.request, format == Some(OutputFormat::Wide))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn via(g: &Grant) -> String {
+    format!("{} -> {}", g.binding, g.role)
+}
+
+fn print_table(out: &mut dyn Write, r: &WhoCanReport, request: &rbac::Request, wide: bool) -> Result<()> {
+    let what = if r.all_namespaces {
+        format!("{} (in any namespace)", crate::request_view::describe_without_namespace(request))
+    } else {
+        request.to_string()
+    };
+    writeln!(out, "{}\n", heading(&format!("Who can {what}?")))?;
+
+    let mut rows = Vec::new();
+    for s in r.subjects {
+        let name = if s.namespace.is_empty() { s.name.clone() } else { format!("{}/{}", s.namespace, s.name) };
+        if s.grants.is_empty() {
+            rows.push(vec![s.kind.clone(), name, dim(s.note.as_deref().unwrap_or("")), "cluster".into(), String::new()]);
+            continue;
+        }
+        let mut seen = Vec::new();
+        for g in &s.grants {
+            let key = (&g.binding, &g.role);
+            if !wide && seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let mut v = via(g);
+            if let Some(note) = &s.note {
+                v = format!("{v} {}", warn(&format!("[{note}]")));
+            }
+            rows.push(vec![s.kind.clone(), name.clone(), v, g.scope.clone(), format!("#{} {}", g.rule_index, g.rule)]);
+        }
+    }
+    let mut headers = vec!["KIND", "SUBJECT", "VIA", "SCOPE"];
+    if wide {
+        headers.push("RULE");
+    } else {
+        rows.iter_mut().for_each(|r| r.truncate(4));
+    }
+    writeln!(out, "{}", heading("SUBJECTS"))?;
+    writeln!(out, "{}\n", output::table(&headers, rows))?;
+
+    writeln!(
+        out,
+        "{}",
+        heading(&format!("SERVICE ACCOUNTS ({}; groups and User aliases expanded)", r.service_accounts.len()))
+    )?;
+    if r.service_accounts.is_empty() {
+        writeln!(out, "none")?;
+    } else {
+        let rows = r
+            .service_accounts
+            .iter()
+            .map(|sa| {
+                let mut vias: Vec<String> = Vec::new();
+                for g in &sa.via {
+                    let v = format!("{} {} ({})", g.subject.kind, subject_name(g), via(g));
+                    if !vias.contains(&v) {
+                        vias.push(v);
+                    }
+                }
+                let via_text = if wide || vias.len() == 1 {
+                    vias.join("; ")
+                } else {
+                    format!("{} (+{} more)", vias[0], vias.len() - 1)
+                };
+                let name = if sa.exists { sa.name.clone() } else { format!("{} {}", sa.name, warn("[missing]")) };
+                vec![sa.namespace.clone(), name, sa.scopes.join(","), via_text]
+            })
+            .collect();
+        writeln!(out, "{}", output::table(&["NAMESPACE", "NAME", "SCOPE", "VIA"], rows))?;
+    }
+    for e in r.errors {
+        writeln!(out, "{}", warn(&format!("warning: {} has a dangling roleRef: {}", e.binding, e.message)))?;
+    }
+    for n in r.notes {
+        writeln!(out, "{}", dim(&format!("note: {n}")))?;
+    }
+    Ok(())
+}
+
+fn subject_name(g: &Grant) -> String {
+    if g.subject.namespace.is_empty() {
+        g.subject.name.clone()
+    } else {
+        format!("{}/{}", g.subject.namespace, g.subject.name)
+    }
+}

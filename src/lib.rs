@@ -1,0 +1,59 @@
+//! kubectl-sa: exact answers to "who can do this?", "what can this ServiceAccount do?" and "why?".
+//!
+//! Layout: [`cli`] (flags), [`source`] (live and snapshot loading), [`model`] (the cluster in memory, indexed),
+//! [`rbac`] (pure evaluation), [`catalogue`] (resource names), [`cmd`] (one module per subcommand), [`output`].
+
+pub mod catalogue;
+pub mod cli;
+pub mod cmd;
+pub mod model;
+pub mod output;
+pub mod rbac;
+pub mod request_view;
+pub mod source;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// Parses the arguments, runs the subcommand and returns its exit status. Errors are returned, not printed.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with status 2.
+            e.print().context("cannot print usage")?;
+            return Ok(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
+        }
+    };
+    output::init_color(cli.color);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = match &cli.command {
+        Command::Version => cmd::version::run(&mut out)?,
+        Command::WhoCan(args) => {
+            let loaded = load(&cli)?;
+            cmd::who_can::run(args, &loaded, &mut out)?
+        }
+        Command::Explain(args) => {
+            let loaded = load(&cli)?;
+            cmd::explain::run(args, &loaded, &mut out)?
+        }
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+fn load(cli: &Cli) -> Result<source::Loaded> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(source::load(&cli.connection))
+}

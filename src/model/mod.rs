@@ -1,0 +1,556 @@
+//! The cluster in memory: ServiceAccounts, roles and bindings, indexed for the evaluator.
+//!
+//! Both sources (live API server and snapshot files) produce the same [`ClusterBuilder`] input, so everything
+//! after fetching is shared.
+
+pub mod raw;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::{Result, bail};
+use k8s_openapi::api::rbac::v1::PolicyRule;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde::Serialize;
+
+pub use raw::Meta;
+
+/// One RBAC rule, normalised (absent lists are empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    pub verbs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub api_groups: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_names: Vec<String>,
+    #[serde(rename = "nonResourceURLs", skip_serializing_if = "Vec::is_empty")]
+    pub non_resource_urls: Vec<String>,
+}
+
+impl From<PolicyRule> for Rule {
+    fn from(r: PolicyRule) -> Self {
+        Rule {
+            verbs: r.verbs,
+            api_groups: r.api_groups.unwrap_or_default(),
+            resources: r.resources.unwrap_or_default(),
+            resource_names: r.resource_names.unwrap_or_default(),
+            non_resource_urls: r.non_resource_urls.unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| if s.is_empty() { "\"\"".to_string() } else { s.clone() })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        write!(f, "verbs=[{}]", list(&self.verbs))?;
+        if !self.non_resource_urls.is_empty() {
+            write!(f, " nonResourceURLs=[{}]", list(&self.non_resource_urls))?;
+        }
+        if !self.api_groups.is_empty() || !self.resources.is_empty() {
+            write!(f, " apiGroups=[{}] resources=[{}]", list(&self.api_groups), list(&self.resources))?;
+        }
+        if !self.resource_names.is_empty() {
+            write!(f, " resourceNames=[{}]", list(&self.resource_names))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum RoleKind {
+    Role,
+    ClusterRole,
+}
+
+impl RoleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleKind::Role => "Role",
+            RoleKind::ClusterRole => "ClusterRole",
+        }
+    }
+}
+
+/// A Role or ClusterRole with the rules the authorizer evaluates.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub kind: RoleKind,
+    /// Empty for ClusterRoles.
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub rules: Vec<Rule>,
+    pub aggregation_selectors: Option<Vec<LabelSelector>>,
+    /// Set when the stored rules lacked rules the aggregation controller would add and the union was computed here.
+    pub aggregation_computed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum BindingKind {
+    RoleBinding,
+    ClusterRoleBinding,
+}
+
+impl BindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindingKind::RoleBinding => "RoleBinding",
+            BindingKind::ClusterRoleBinding => "ClusterRoleBinding",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRef {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub api_group: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subject {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+impl std::fmt::Display for Subject {
+    /// Same form as the API server's RBAC reasons: `ServiceAccount "name/ns"`, `User "u"`, `Group "g"`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.kind == "ServiceAccount" {
+            write!(f, "ServiceAccount \"{}/{}\"", self.name, self.namespace)
+        } else {
+            write!(f, "{} \"{}\"", self.kind, self.name)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub kind: BindingKind,
+    /// Empty for ClusterRoleBindings.
+    pub namespace: String,
+    pub name: String,
+    pub role_ref: RoleRef,
+    pub subjects: Vec<Subject>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceAccount {
+    pub namespace: String,
+    pub name: String,
+    pub uid: Option<String>,
+    pub automount: Option<bool>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub phase: Option<String>,
+}
+
+/// A CustomResourceDefinition, reduced to what resource-name resolution needs.
+#[derive(Debug, Clone)]
+pub struct Crd {
+    pub group: String,
+    pub version: String,
+    pub plural: String,
+    pub singular: String,
+    pub kind: String,
+    pub short_names: Vec<String>,
+    pub namespaced: bool,
+    pub subresources: Vec<String>,
+}
+
+/// Identifies a binding inside [`Cluster`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BindingId {
+    Cluster(usize),
+    Namespaced(usize),
+}
+
+/// What a subject entry of a binding matches, after the authorizer's defaulting of SA namespaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SubjectKey {
+    User(String),
+    Group(String),
+    ServiceAccount { namespace: String, name: String },
+}
+
+/// Objects in the order they were read, before indexing.
+#[derive(Debug, Default)]
+pub struct ClusterBuilder {
+    pub roles: Vec<Role>,
+    pub bindings: Vec<Binding>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub namespaces: Vec<Namespace>,
+    pub crds: Vec<Crd>,
+    /// Kinds read but not needed, with their counts.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// The indexed cluster the evaluator works on.
+#[derive(Debug, Default)]
+pub struct Cluster {
+    pub cluster_roles: HashMap<String, Role>,
+    pub roles: HashMap<(String, String), Role>,
+    pub cluster_role_bindings: Vec<Binding>,
+    pub role_bindings: Vec<Binding>,
+    pub service_accounts: BTreeMap<(String, String), ServiceAccount>,
+    pub namespaces: BTreeMap<String, Namespace>,
+    pub crds: Vec<Crd>,
+    pub skipped: BTreeMap<String, usize>,
+    /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
+    pub notes: Vec<String>,
+    subject_index: HashMap<SubjectKey, Vec<BindingId>>,
+    role_bindings_by_namespace: HashMap<String, Vec<usize>>,
+}
+
+impl ClusterBuilder {
+    pub fn add_role(&mut self, kind: RoleKind, raw: raw::RawRole) {
+        let meta = raw.metadata;
+        self.roles.push(Role {
+            kind,
+            namespace: if kind == RoleKind::Role { meta.namespace.unwrap_or_default() } else { String::new() },
+            name: meta.name,
+            labels: meta.labels.unwrap_or_default(),
+            rules: raw.rules.unwrap_or_default().into_iter().map(Rule::from).collect(),
+            aggregation_selectors: raw
+                .aggregation_rule
+                .and_then(|a| a.cluster_role_selectors)
+                .filter(|_| kind == RoleKind::ClusterRole),
+            aggregation_computed: false,
+        });
+    }
+
+    /// Adds a binding; a roleRef the API server's validation would reject is an error.
+    pub fn add_binding(&mut self, kind: BindingKind, raw: raw::RawBinding) -> Result<()> {
+        let meta = raw.metadata;
+        let role_kind = raw.role_ref.kind.as_str();
+        let valid = match kind {
+            BindingKind::ClusterRoleBinding => role_kind == "ClusterRole",
+            BindingKind::RoleBinding => role_kind == "ClusterRole" || role_kind == "Role",
+        };
+        if !valid {
+            bail!(
+                "roleRef kind {:?} is invalid: a {} may only reference {} (the API server would reject it)",
+                role_kind,
+                kind.as_str(),
+                if kind == BindingKind::ClusterRoleBinding { "a ClusterRole" } else { "a Role or ClusterRole" }
+            );
+        }
+        self.bindings.push(Binding {
+            kind,
+            namespace: if kind == BindingKind::RoleBinding { meta.namespace.unwrap_or_default() } else { String::new() },
+            name: meta.name,
+            role_ref: RoleRef {
+                kind: raw.role_ref.kind,
+                name: raw.role_ref.name,
+                api_group: raw.role_ref.api_group,
+            },
+            subjects: raw
+                .subjects
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| Subject { kind: s.kind, name: s.name, namespace: s.namespace.unwrap_or_default() })
+                .collect(),
+        });
+        Ok(())
+    }
+
+    pub fn add_service_account(&mut self, raw: raw::RawServiceAccount) {
+        let meta = raw.metadata;
+        self.service_accounts.push(ServiceAccount {
+            namespace: meta.namespace.unwrap_or_else(|| "default".into()),
+            name: meta.name,
+            uid: meta.uid,
+            automount: raw.automount_service_account_token,
+            labels: meta.labels.unwrap_or_default(),
+            annotations: meta.annotations.unwrap_or_default(),
+        });
+    }
+
+    pub fn add_namespace(&mut self, raw: raw::RawNamespace) {
+        self.namespaces.push(Namespace {
+            name: raw.metadata.name,
+            labels: raw.metadata.labels.unwrap_or_default(),
+            phase: raw.status.and_then(|s| s.phase),
+        });
+    }
+
+    pub fn add_crd(&mut self, raw: raw::RawCrd) {
+        let spec = raw.spec;
+        // The storage version is the one whose subresources define the served set in practice.
+        let version = spec.versions.iter().find(|v| v.storage).or_else(|| spec.versions.iter().find(|v| v.served));
+        let mut subresources = Vec::new();
+        if let Some(sub) = version.and_then(|v| v.subresources.as_ref()) {
+            if sub.status.is_some() {
+                subresources.push("status".to_string());
+            }
+            if sub.scale.is_some() {
+                subresources.push("scale".to_string());
+            }
+        }
+        self.crds.push(Crd {
+            group: spec.group,
+            version: version.map(|v| v.name.clone()).unwrap_or_default(),
+            singular: spec.names.singular.filter(|s| !s.is_empty()).unwrap_or_else(|| spec.names.kind.to_lowercase()),
+            plural: spec.names.plural,
+            kind: spec.names.kind,
+            short_names: spec.names.short_names.unwrap_or_default(),
+            namespaced: spec.scope == "Namespaced",
+            subresources,
+        });
+    }
+
+    pub fn skip(&mut self, kind: &str) {
+        *self.skipped.entry(kind.to_string()).or_default() += 1;
+    }
+
+    pub fn build(self) -> Cluster {
+        let mut cluster = Cluster { skipped: self.skipped, crds: self.crds, ..Default::default() };
+        for role in self.roles {
+            match role.kind {
+                RoleKind::ClusterRole => {
+                    if let Some(old) = cluster.cluster_roles.insert(role.name.clone(), role) {
+                        cluster.notes.push(format!("ClusterRole {:?} appears more than once; the last one read is used", old.name));
+                    }
+                }
+                RoleKind::Role => {
+                    let key = (role.namespace.clone(), role.name.clone());
+                    if cluster.roles.insert(key, role).is_some() {
+                        cluster.notes.push("a Role appears more than once; the last one read is used".into());
+                    }
+                }
+            }
+        }
+        for b in self.bindings {
+            match b.kind {
+                BindingKind::ClusterRoleBinding => cluster.cluster_role_bindings.push(b),
+                BindingKind::RoleBinding => cluster.role_bindings.push(b),
+            }
+        }
+        dedup_bindings(&mut cluster.cluster_role_bindings, &mut cluster.notes);
+        dedup_bindings(&mut cluster.role_bindings, &mut cluster.notes);
+        for sa in self.service_accounts {
+            cluster.service_accounts.insert((sa.namespace.clone(), sa.name.clone()), sa);
+        }
+        for ns in self.namespaces {
+            cluster.namespaces.insert(ns.name.clone(), ns);
+        }
+        cluster.aggregate_cluster_roles();
+        cluster.index();
+        cluster
+    }
+}
+
+/// Later copies of the same binding (same kind, namespace, name) replace earlier ones, as `kubectl apply` would.
+fn dedup_bindings(bindings: &mut Vec<Binding>, notes: &mut Vec<String>) {
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut out: Vec<Binding> = Vec::with_capacity(bindings.len());
+    for b in bindings.drain(..) {
+        let key = (b.namespace.clone(), b.name.clone());
+        if let Some(&i) = seen.get(&key) {
+            notes.push(format!("{} {:?} appears more than once; the last one read is used", b.kind.as_str(), b.name));
+            out[i] = b;
+        } else {
+            seen.insert(key, out.len());
+            out.push(b);
+        }
+    }
+    *bindings = out;
+}
+
+/// Does a label selector match these labels? (matchLabels AND every matchExpression.)
+pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    if let Some(ml) = &selector.match_labels {
+        if !ml.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            return false;
+        }
+    }
+    if let Some(exprs) = &selector.match_expressions {
+        for e in exprs {
+            let values = e.values.as_deref().unwrap_or_default();
+            let ok = match e.operator.as_str() {
+                "In" => labels.get(&e.key).is_some_and(|v| values.contains(v)),
+                "NotIn" => labels.get(&e.key).is_none_or(|v| !values.contains(v)),
+                "Exists" => labels.contains_key(&e.key),
+                "DoesNotExist" => !labels.contains_key(&e.key),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+impl Cluster {
+    /// Rewrites the rules of aggregated ClusterRoles the way the clusterrole-aggregation controller would, when
+    /// the stored rules differ from that union (hand-written manifests); snapshots of live clusters are unchanged.
+    fn aggregate_cluster_roles(&mut self) {
+        let aggregated: Vec<String> = {
+            let mut v: Vec<String> = self
+                .cluster_roles
+                .values()
+                .filter(|r| r.aggregation_selectors.is_some())
+                .map(|r| r.name.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        if aggregated.is_empty() {
+            return;
+        }
+        let mut sorted_names: Vec<String> = self.cluster_roles.keys().cloned().collect();
+        sorted_names.sort();
+        // Aggregated roles may select other aggregated roles; the controller converges, so iterate (bounded).
+        for _round in 0..=aggregated.len() {
+            let mut changed = false;
+            for name in &aggregated {
+                let role = &self.cluster_roles[name];
+                let selectors = role.aggregation_selectors.clone().unwrap_or_default();
+                let mut union: Vec<Rule> = Vec::new();
+                for sel in &selectors {
+                    for other in &sorted_names {
+                        if other == name {
+                            continue;
+                        }
+                        let o = &self.cluster_roles[other];
+                        if selector_matches(sel, &o.labels) {
+                            for r in &o.rules {
+                                if !union.contains(r) {
+                                    union.push(r.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                let role = self.cluster_roles.get_mut(name).expect("name taken from the map");
+                let stored: BTreeSet<&Rule> = role.rules.iter().collect();
+                let computed: BTreeSet<&Rule> = union.iter().collect();
+                if stored != computed {
+                    role.rules = union;
+                    role.aggregation_computed = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for name in &aggregated {
+            if self.cluster_roles[name].aggregation_computed {
+                self.notes.push(format!(
+                    "ClusterRole {name:?} is aggregated and its stored rules differ from what the aggregation \
+                     controller would write; the computed union is used"
+                ));
+            }
+        }
+    }
+
+    fn index(&mut self) {
+        let mut index: HashMap<SubjectKey, Vec<BindingId>> = HashMap::new();
+        for (i, b) in self.cluster_role_bindings.iter().enumerate() {
+            for key in subject_keys(b) {
+                index.entry(key).or_default().push(BindingId::Cluster(i));
+            }
+        }
+        for (i, b) in self.role_bindings.iter().enumerate() {
+            for key in subject_keys(b) {
+                index.entry(key).or_default().push(BindingId::Namespaced(i));
+            }
+            self.role_bindings_by_namespace.entry(b.namespace.clone()).or_default().push(i);
+        }
+        for ids in index.values_mut() {
+            ids.dedup();
+        }
+        self.subject_index = index;
+    }
+
+    pub fn binding(&self, id: BindingId) -> &Binding {
+        match id {
+            BindingId::Cluster(i) => &self.cluster_role_bindings[i],
+            BindingId::Namespaced(i) => &self.role_bindings[i],
+        }
+    }
+
+    /// Bindings with a subject entry that matches this key exactly.
+    pub fn bindings_for_subject(&self, key: &SubjectKey) -> &[BindingId] {
+        self.subject_index.get(key).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn role_bindings_in(&self, namespace: &str) -> impl Iterator<Item = (usize, &Binding)> {
+        self.role_bindings_by_namespace
+            .get(namespace)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| (i, &self.role_bindings[i]))
+    }
+
+    pub fn all_bindings(&self) -> impl Iterator<Item = (BindingId, &Binding)> {
+        self.cluster_role_bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (BindingId::Cluster(i), b))
+            .chain(self.role_bindings.iter().enumerate().map(|(i, b)| (BindingId::Namespaced(i), b)))
+    }
+
+    /// Resolves a binding's roleRef the way the authorizer does: `Role` in the binding's namespace, `ClusterRole`
+    /// by name. The error text matches the API server's.
+    pub fn resolve_role(&self, binding: &Binding) -> Result<&Role, String> {
+        match binding.role_ref.kind.as_str() {
+            "ClusterRole" => self
+                .cluster_roles
+                .get(&binding.role_ref.name)
+                .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io {:?} not found", binding.role_ref.name)),
+            "Role" => self
+                .roles
+                .get(&(binding.namespace.clone(), binding.role_ref.name.clone()))
+                .ok_or_else(|| format!("role.rbac.authorization.k8s.io {:?} not found", binding.role_ref.name)),
+            other => Err(format!("unsupported role reference kind: {other:?}")),
+        }
+    }
+
+    pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
+        self.service_accounts.get(&(namespace.to_string(), name.to_string()))
+    }
+}
+
+/// The keys under which a binding's subjects are found, with the authorizer's namespace defaulting applied.
+/// Subjects that can never match (unknown kinds, SA subjects without any namespace) get no key.
+fn subject_keys(b: &Binding) -> Vec<SubjectKey> {
+    b.subjects.iter().filter_map(|s| subject_key(b, s)).collect()
+}
+
+pub fn subject_key(b: &Binding, s: &Subject) -> Option<SubjectKey> {
+    match s.kind.as_str() {
+        "User" => Some(SubjectKey::User(s.name.clone())),
+        "Group" => Some(SubjectKey::Group(s.name.clone())),
+        "ServiceAccount" => {
+            let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
+            if ns.is_empty() {
+                None
+            } else {
+                Some(SubjectKey::ServiceAccount { namespace: ns.clone(), name: s.name.clone() })
+            }
+        }
+        _ => None,
+    }
+}

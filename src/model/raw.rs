@@ -1,0 +1,118 @@
+//! Wire shapes of the objects kubectl-sa reads, as the API server and `kubectl get -o yaml|json` print them.
+//!
+//! Only the fields the engine uses are kept: large lists (tens of thousands of bindings) are decoded without
+//! retaining managedFields and other bulk. The RBAC value types come from k8s-openapi.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::rbac::v1::{AggregationRule, PolicyRule, RoleRef, Subject};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Meta {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub uid: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    pub annotations: Option<BTreeMap<String, String>>,
+    pub creation_timestamp: Option<String>,
+    pub deletion_timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRole {
+    #[serde(default)]
+    pub metadata: Meta,
+    #[serde(default)]
+    pub rules: Option<Vec<PolicyRule>>,
+    #[serde(default)]
+    pub aggregation_rule: Option<AggregationRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawBinding {
+    #[serde(default)]
+    pub metadata: Meta,
+    pub role_ref: RoleRef,
+    #[serde(default)]
+    pub subjects: Option<Vec<Subject>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NameRef {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawServiceAccount {
+    #[serde(default)]
+    pub metadata: Meta,
+    #[serde(default)]
+    pub automount_service_account_token: Option<bool>,
+    #[serde(default)]
+    pub secrets: Option<Vec<NameRef>>,
+    #[serde(default)]
+    pub image_pull_secrets: Option<Vec<NameRef>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NamespaceStatus {
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawNamespace {
+    #[serde(default)]
+    pub metadata: Meta,
+    #[serde(default)]
+    pub status: Option<NamespaceStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CrdNames {
+    pub plural: String,
+    pub singular: Option<String>,
+    pub kind: String,
+    pub short_names: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CrdSubresources {
+    pub status: Option<serde_json::Value>,
+    pub scale: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CrdVersion {
+    pub name: String,
+    pub served: bool,
+    pub storage: bool,
+    pub subresources: Option<CrdSubresources>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CrdSpec {
+    pub group: String,
+    pub names: CrdNames,
+    pub scope: String,
+    pub versions: Vec<CrdVersion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawCrd {
+    #[serde(default)]
+    pub metadata: Meta,
+    pub spec: CrdSpec,
+}

@@ -1,0 +1,69 @@
+//! Printing: tables for people, JSON and YAML for machines. Color only on a terminal, never in json/yaml.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use colored::Colorize;
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::cli::ColorChoice;
+
+/// Decides once whether colors are used: `--color`, then NO_COLOR, then whether stdout is a terminal.
+pub fn init_color(choice: ColorChoice) {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    };
+    colored::control::set_override(on);
+}
+
+pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn write_yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    let text = serde_saphyr::to_string(value)?;
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// A kubectl-style table: upper-case headers, columns separated by spaces, no borders.
+pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut b = Builder::default();
+    b.push_record(headers.iter().map(|h| h.to_string()));
+    for r in rows {
+        b.push_record(r);
+    }
+    let mut t = b.build();
+    t.with(Style::blank());
+    // Style::blank pads each cell by one space on both sides; kubectl's tables start at column 0.
+    t.with(tabled::settings::Padding::new(0, 3, 0, 0));
+    t.to_string().lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+}
+
+pub fn heading(s: &str) -> String {
+    s.bold().to_string()
+}
+
+pub fn yes(s: &str) -> String {
+    s.green().bold().to_string()
+}
+
+pub fn no(s: &str) -> String {
+    s.red().bold().to_string()
+}
+
+pub fn warn(s: &str) -> String {
+    s.yellow().to_string()
+}
+
+pub fn dim(s: &str) -> String {
+    s.dimmed().to_string()
+}

@@ -1,0 +1,349 @@
+//! Pure RBAC evaluation: what kube-apiserver's RBAC authorizer decides, and who it would allow.
+//! No I/O here: everything works on a [`Cluster`] already in memory.
+
+pub mod request;
+pub mod rules;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, RoleKind, Rule, Subject, SubjectKey};
+pub use request::{Request, ResourceAttributes, UserInfo};
+use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};
+
+/// A reference to a named object, as printed in grants and errors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+impl ObjectRef {
+    pub fn of_binding(b: &Binding) -> Self {
+        ObjectRef { kind: b.kind.as_str().into(), name: b.name.clone(), namespace: b.namespace.clone() }
+    }
+
+    pub fn of_role_ref(b: &Binding) -> Self {
+        let namespace = if b.role_ref.kind == "Role" { b.namespace.clone() } else { String::new() };
+        ObjectRef { kind: b.role_ref.kind.clone(), name: b.role_ref.name.clone(), namespace }
+    }
+}
+
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{}/{}", self.kind, self.name)
+        } else {
+            write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
+/// One binding -> role -> rule chain that allows a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grant {
+    pub binding: ObjectRef,
+    pub role: ObjectRef,
+    pub rule_index: usize,
+    pub rule: Rule,
+    /// The binding's subject entry that matched (namespace defaulted as the authorizer does).
+    pub subject: Subject,
+    /// Where the grant applies: `"cluster"` for ClusterRoleBindings, else the RoleBinding's namespace.
+    pub scope: String,
+}
+
+/// A roleRef that could not be resolved while evaluating (never fatal, as in the API server).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ResolutionError {
+    pub binding: ObjectRef,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    pub allowed: bool,
+    /// The API server's RBAC reason for the first grant in its evaluation order, or "".
+    pub reason: String,
+    pub grants: Vec<Grant>,
+    pub errors: Vec<ResolutionError>,
+}
+
+fn scope_of(b: &Binding) -> String {
+    match b.kind {
+        BindingKind::ClusterRoleBinding => "cluster".into(),
+        BindingKind::RoleBinding => b.namespace.clone(),
+    }
+}
+
+/// Does this subject entry of binding `b` apply to the user? (pkg/registry/rbac/validation/rule.go appliesToUser)
+pub fn subject_applies(b: &Binding, s: &Subject, user: &UserInfo) -> bool {
+    match s.kind.as_str() {
+        "User" => user.username == s.name,
+        "Group" => user.groups.iter().any(|g| *g == s.name),
+        "ServiceAccount" => {
+            let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
+            !ns.is_empty() && parse_sa_username(&user.username) == Some((ns.as_str(), s.name.as_str()))
+        }
+        _ => false,
+    }
+}
+
+fn effective_subject(b: &Binding, s: &Subject) -> Subject {
+    let mut s = s.clone();
+    if s.kind == "ServiceAccount" && s.namespace.is_empty() {
+        s.namespace = b.namespace.clone();
+    }
+    s
+}
+
+/// The bindings whose subjects name this user, directly or through a group or the User alias of a ServiceAccount.
+pub fn bindings_for_user(cluster: &Cluster, user: &UserInfo) -> Vec<BindingId> {
+    let mut ids: Vec<BindingId> = cluster.bindings_for_subject(&SubjectKey::User(user.username.clone())).to_vec();
+    for g in &user.groups {
+        ids.extend_from_slice(cluster.bindings_for_subject(&SubjectKey::Group(g.clone())));
+    }
+    if let Some((ns, name)) = parse_sa_username(&user.username) {
+        ids.extend_from_slice(
+            cluster.bindings_for_subject(&SubjectKey::ServiceAccount { namespace: ns.into(), name: name.into() }),
+        );
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn grants_from<'a>(
+    role: &'a Role,
+    request: &'a Request,
+) -> impl Iterator<Item = (usize, &'a Rule)> + 'a {
+    role.rules.iter().enumerate().filter(move |(_, r)| rules::rule_allows(r, request))
+}
+
+/// The RBAC authorizer's decision for this user and request, with every grant (not only the first).
+pub fn authorize(cluster: &Cluster, user: &UserInfo, request: &Request) -> Decision {
+    let ns = request.namespace();
+    let mut grants = Vec::new();
+    let mut errors = Vec::new();
+    // ClusterRoleBindings are visited before RoleBindings (BindingId orders them so).
+    for id in bindings_for_user(cluster, user) {
+        let b = cluster.binding(id);
+        if b.kind == BindingKind::RoleBinding && (ns.is_empty() || b.namespace != ns) {
+            continue;
+        }
+        let Some(subject) = b.subjects.iter().find(|s| subject_applies(b, s, user)) else { continue };
+        match cluster.resolve_role(b) {
+            Err(message) => errors.push(ResolutionError { binding: ObjectRef::of_binding(b), message }),
+            Ok(role) => {
+                for (i, rule) in grants_from(role, request) {
+                    grants.push(Grant {
+                        binding: ObjectRef::of_binding(b),
+                        role: ObjectRef::of_role_ref(b),
+                        rule_index: i,
+                        rule: rule.clone(),
+                        subject: effective_subject(b, subject),
+                        scope: scope_of(b),
+                    });
+                }
+            }
+        }
+    }
+    let reason = grants.first().map(reason_for).unwrap_or_default();
+    Decision { allowed: !grants.is_empty(), reason, grants, errors }
+}
+
+/// `RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to Group "z"` (the API server's wording).
+pub fn reason_for(g: &Grant) -> String {
+    let binding = if g.binding.kind == "RoleBinding" {
+        format!("RoleBinding \"{}/{}\"", g.binding.name, g.binding.namespace)
+    } else {
+        format!("ClusterRoleBinding \"{}\"", g.binding.name)
+    };
+    format!("RBAC: allowed by {binding} of {} \"{}\" to {}", g.role.kind, g.role.name, g.subject)
+}
+
+/// Which bindings `who-can` consults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhoCanScope {
+    /// The request as given: ClusterRoleBindings, plus RoleBindings of the request's namespace if it has one.
+    Request,
+    /// Anywhere: ClusterRoleBindings and RoleBindings of every namespace (namespaced resources only).
+    AllNamespaces,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectGrants {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    pub grants: Vec<Grant>,
+    /// Why this subject is special (system:masters) or never matches (an unknown kind, an SA without namespace).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountGrants {
+    pub namespace: String,
+    pub name: String,
+    pub exists: bool,
+    /// Namespaces where it holds the permission, or `["cluster"]`.
+    pub scopes: Vec<String>,
+    pub via: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoCan {
+    pub subjects: Vec<SubjectGrants>,
+    pub service_accounts: Vec<ServiceAccountGrants>,
+    pub errors: Vec<ResolutionError>,
+}
+
+/// Everyone RBAC allows to make this request (or, with [`WhoCanScope::AllNamespaces`], to make it in some namespace).
+pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> WhoCan {
+    let ns = request.namespace();
+    let mut matching_rules: HashMap<(RoleKind, String, String), Vec<usize>> = HashMap::new();
+    let mut errors = Vec::new();
+    // subject (as granted) -> grants
+    let mut by_subject: BTreeMap<Subject, (Vec<Grant>, Option<String>)> = BTreeMap::new();
+
+    let namespaced_candidates: Box<dyn Iterator<Item = (usize, &Binding)>> = match (scope, ns.is_empty()) {
+        (WhoCanScope::Request, true) => Box::new(std::iter::empty()),
+        (WhoCanScope::Request, false) => Box::new(cluster.role_bindings_in(ns)),
+        (WhoCanScope::AllNamespaces, _) => Box::new(cluster.role_bindings.iter().enumerate()),
+    };
+    let candidates = cluster
+        .cluster_role_bindings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (BindingId::Cluster(i), b))
+        .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)));
+
+    for (_, b) in candidates {
+        let role = match cluster.resolve_role(b) {
+            Ok(r) => r,
+            Err(message) => {
+                errors.push(ResolutionError { binding: ObjectRef::of_binding(b), message });
+                continue;
+            }
+        };
+        let key = (role.kind, role.namespace.clone(), role.name.clone());
+        let rule_ids = matching_rules
+            .entry(key)
+            .or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
+        if rule_ids.is_empty() {
+            continue;
+        }
+        for s in &b.subjects {
+            let subject = effective_subject(b, s);
+            let never = never_matches_note(b, s);
+            let entry = by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never));
+            for &i in rule_ids.iter() {
+                entry.0.push(Grant {
+                    binding: ObjectRef::of_binding(b),
+                    role: ObjectRef::of_role_ref(b),
+                    rule_index: i,
+                    rule: role.rules[i].clone(),
+                    subject: subject.clone(),
+                    scope: scope_of(b),
+                });
+            }
+        }
+    }
+
+    // Service accounts reached by each granted subject.
+    let mut sas: BTreeMap<(String, String), Vec<Grant>> = BTreeMap::new();
+    for (subject, (grants, never)) in &by_subject {
+        if never.is_some() {
+            continue;
+        }
+        let mut add = |ns: &str, name: &str| {
+            sas.entry((ns.to_string(), name.to_string())).or_default().extend(grants.iter().cloned());
+        };
+        match subject.kind.as_str() {
+            "ServiceAccount" => add(&subject.namespace, &subject.name),
+            "User" => {
+                if let Some((ns, name)) = parse_sa_username(&subject.name) {
+                    add(ns, name);
+                }
+            }
+            "Group" => {
+                if subject.name == SA_ALL_GROUP || subject.name == AUTHENTICATED_GROUP {
+                    for (ns, name) in cluster.service_accounts.keys() {
+                        add(ns, name);
+                    }
+                } else if let Some(group_ns) = subject.name.strip_prefix("system:serviceaccounts:") {
+                    for ((ns, name), _) in cluster
+                        .service_accounts
+                        .range((group_ns.to_string(), String::new())..)
+                        .take_while(|((ns, _), _)| ns == group_ns)
+                    {
+                        add(ns, name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let service_accounts = sas
+        .into_iter()
+        .map(|((namespace, name), mut via)| {
+            via.sort_by(|a, b| (&a.binding, a.rule_index).cmp(&(&b.binding, b.rule_index)));
+            via.dedup();
+            let mut scopes: Vec<String> = via.iter().map(|g| g.scope.clone()).collect();
+            scopes.sort();
+            scopes.dedup();
+            if scopes.iter().any(|s| s == "cluster") {
+                scopes = vec!["cluster".into()];
+            }
+            ServiceAccountGrants {
+                exists: cluster.service_account(&namespace, &name).is_some(),
+                namespace,
+                name,
+                scopes,
+                via,
+            }
+        })
+        .collect();
+
+    // system:masters is allowed everything before RBAC is consulted (the API server's first authorizer).
+    let mut subjects = vec![SubjectGrants {
+        kind: "Group".into(),
+        name: MASTERS_GROUP.into(),
+        namespace: String::new(),
+        grants: Vec::new(),
+        note: Some("superuser: allowed everything before RBAC is consulted".into()),
+    }];
+    subjects.extend(by_subject.into_iter().map(|(s, (grants, note))| SubjectGrants {
+        kind: s.kind,
+        name: s.name,
+        namespace: s.namespace,
+        grants,
+        note,
+    }));
+    errors.sort();
+    errors.dedup();
+    WhoCan { subjects, service_accounts, errors }
+}
+
+fn never_matches_note(b: &Binding, s: &Subject) -> Option<String> {
+    match s.kind.as_str() {
+        "User" | "Group" => None,
+        "ServiceAccount" if s.namespace.is_empty() && b.namespace.is_empty() => {
+            Some("never matches: a ServiceAccount subject of a ClusterRoleBinding needs a namespace".into())
+        }
+        "ServiceAccount" => None,
+        other => Some(format!(
+            "never matches: subject kind {other:?} is not one of ServiceAccount, User, Group (case-sensitive)"
+        )),
+    }
+}

@@ -1,0 +1,326 @@
+//! Live source: the objects and the API discovery of a running cluster, fetched like kubectl does.
+//!
+//! Lists run concurrently and page through results (`limit` + `continue`); a list whose continue token has
+//! expired (410 Gone) starts over. Errors say which request failed and what to do.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use kube::Client;
+use kube::config::{Config, KubeConfigOptions, Kubeconfig};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::catalogue::{Catalogue, ResourceInfo};
+use crate::cli::ConnectionFlags;
+use crate::model::{BindingKind, ClusterBuilder, RoleKind, raw};
+
+/// How many times a list restarts after its continue token expired before giving up.
+const MAX_LIST_RESTARTS: usize = 3;
+
+/// A connected client and the namespace of the selected context.
+pub struct Connection {
+    pub client: Client,
+    pub default_namespace: String,
+    pub server: String,
+    pub chunk_size: u32,
+    pub timeout: Option<Duration>,
+}
+
+/// Reads the kubeconfig like kubectl (`--kubeconfig`, else every file in `KUBECONFIG`, else ~/.kube/config).
+pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
+    match &flags.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cannot read kubeconfig {}", path.display())),
+        None => Kubeconfig::read().map_err(|e| {
+            anyhow!(
+                "no usable kubeconfig ({e}); set KUBECONFIG or pass --kubeconfig, or read a snapshot with -f FILE"
+            )
+        }),
+    }
+}
+
+/// The namespace of the context kubectl would use, without connecting (used for snapshots too).
+pub fn context_namespace(flags: &ConnectionFlags) -> Option<String> {
+    let kc = read_kubeconfig(flags).ok()?;
+    let ctx_name = flags.context.clone().or(kc.current_context.clone())?;
+    kc.contexts
+        .iter()
+        .find(|c| c.name == ctx_name)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| c.namespace.clone())
+}
+
+pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
+    let kubeconfig = read_kubeconfig(flags)?;
+    let options = KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| anyhow!("cannot use the kubeconfig: {e} (check --context, --cluster and --user)"))?;
+    let timeout = flags.request_timeout()?;
+    if let Some(t) = timeout {
+        config.connect_timeout = Some(t);
+        config.read_timeout = Some(t);
+        config.write_timeout = Some(t);
+        config.reset_reader_on_write = true;
+    }
+    let server = config.cluster_url.to_string();
+    let default_namespace = config.default_namespace.clone();
+    let client = Client::try_from(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
+    Ok(Connection { client, default_namespace, server, chunk_size: flags.chunk_size, timeout })
+}
+
+#[derive(Deserialize)]
+struct ListPage<T> {
+    #[serde(default)]
+    metadata: ListMeta,
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListMeta {
+    #[serde(rename = "continue", default)]
+    continue_token: Option<String>,
+}
+
+/// A failed API request, classified so callers can say what to do.
+pub fn describe_error(what: &str, server: &str, err: &kube::Error) -> anyhow::Error {
+    match err {
+        kube::Error::Api(status) if status.code == 403 => anyhow!(
+            "the API server refused to {what}: {} (kubectl-sa needs get/list on serviceaccounts, namespaces, roles, \
+             rolebindings, clusterroles and clusterrolebindings; ask for them, or use a snapshot with -f)",
+            status.message
+        ),
+        kube::Error::Api(status) if status.code == 401 => anyhow!(
+            "the API server at {server} did not accept our credentials while trying to {what}: {} (log in again or \
+             check --user/--context)",
+            status.message
+        ),
+        kube::Error::Api(status) => {
+            anyhow!("the API server answered {} while trying to {what}: {}", status.code, status.message)
+        }
+        kube::Error::SerdeError(e) => {
+            anyhow!("the API server at {server} sent a response that is not valid Kubernetes JSON while trying to {what}: {e}")
+        }
+        other => anyhow!(
+            "cannot reach the API server at {server} to {what}: {} (check the cluster is up and --context/--kubeconfig, \
+             or use a snapshot with -f)",
+            error_chain(other)
+        ),
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut s = err.to_string();
+    let mut src = err.source();
+    while let Some(e) = src {
+        let t = e.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = e.source();
+    }
+    s
+}
+
+async fn with_timeout<T>(conn: &Connection, what: &str, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    match conn.timeout {
+        Some(t) => tokio::time::timeout(t, fut)
+            .await
+            .map_err(|_| anyhow!("timed out after {t:?} trying to {what} at {} (raise --request-timeout)", conn.server))?,
+        None => fut.await,
+    }
+}
+
+/// Lists every object under `path` (e.g. `/api/v1/serviceaccounts`), page by page.
+pub async fn list_all<T: DeserializeOwned>(conn: &Connection, path: &str, what: &str) -> Result<Vec<T>> {
+    let mut restarts = 0;
+    'restart: loop {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut url = format!("{path}?limit={}", conn.chunk_size);
+            if let Some(t) = &token {
+                url.push_str("&continue=");
+                url.push_str(&percent_encode(t));
+            }
+            let req = http::Request::get(&url).body(Vec::new()).context("cannot build request")?;
+            let page: Result<ListPage<T>, kube::Error> =
+                with_timeout(conn, what, async { Ok(conn.client.request::<ListPage<T>>(req).await) }).await?;
+            match page {
+                Ok(p) => {
+                    items.extend(p.items);
+                    match p.metadata.continue_token.filter(|t| !t.is_empty()) {
+                        Some(t) => token = Some(t),
+                        None => return Ok(items),
+                    }
+                }
+                Err(kube::Error::Api(s)) if s.code == 410 && restarts < MAX_LIST_RESTARTS => {
+                    restarts += 1;
+                    continue 'restart;
+                }
+                Err(e) => return Err(describe_error(what, &conn.server, &e)),
+            }
+        }
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Fetches the RBAC objects, ServiceAccounts and Namespaces into the builder, concurrently.
+pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Result<()> {
+    const RBAC: &str = "/apis/rbac.authorization.k8s.io/v1";
+    let (roles_path, croles_path, rbs_path, crbs_path) = (
+        format!("{RBAC}/roles"),
+        format!("{RBAC}/clusterroles"),
+        format!("{RBAC}/rolebindings"),
+        format!("{RBAC}/clusterrolebindings"),
+    );
+    let (sas, nss, roles, croles, rbs, crbs) = tokio::try_join!(
+        list_all::<raw::RawServiceAccount>(conn, "/api/v1/serviceaccounts", "list serviceaccounts in all namespaces"),
+        list_all::<raw::RawNamespace>(conn, "/api/v1/namespaces", "list namespaces"),
+        list_all::<raw::RawRole>(conn, &roles_path, "list roles.rbac.authorization.k8s.io in all namespaces"),
+        list_all::<raw::RawRole>(conn, &croles_path, "list clusterroles.rbac.authorization.k8s.io"),
+        list_all::<raw::RawBinding>(
+            conn,
+            &rbs_path,
+            "list rolebindings.rbac.authorization.k8s.io in all namespaces"
+        ),
+        list_all::<raw::RawBinding>(
+            conn,
+            &crbs_path,
+            "list clusterrolebindings.rbac.authorization.k8s.io"
+        ),
+    )?;
+    sas.into_iter().for_each(|o| builder.add_service_account(o));
+    nss.into_iter().for_each(|o| builder.add_namespace(o));
+    roles.into_iter().for_each(|o| builder.add_role(RoleKind::Role, o));
+    croles.into_iter().for_each(|o| builder.add_role(RoleKind::ClusterRole, o));
+    for b in rbs {
+        let name = b.metadata.name.clone();
+        builder.add_binding(BindingKind::RoleBinding, b).with_context(|| format!("RoleBinding {name:?}"))?;
+    }
+    for b in crbs {
+        let name = b.metadata.name.clone();
+        builder.add_binding(BindingKind::ClusterRoleBinding, b).with_context(|| format!("ClusterRoleBinding {name:?}"))?;
+    }
+    Ok(())
+}
+
+// Aggregated discovery (apidiscovery.k8s.io/v2): the whole API in two requests.
+const AGGREGATED_ACCEPT: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;q=0.9";
+
+#[derive(Deserialize)]
+struct DiscoveryList {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    items: Vec<DiscoveryGroup>,
+}
+
+#[derive(Deserialize)]
+struct DiscoveryGroup {
+    #[serde(default)]
+    metadata: raw::Meta,
+    #[serde(default)]
+    versions: Vec<DiscoveryVersion>,
+}
+
+#[derive(Deserialize)]
+struct DiscoveryVersion {
+    version: String,
+    #[serde(default)]
+    resources: Vec<DiscoveryResource>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DiscoveryResource {
+    resource: String,
+    #[serde(default)]
+    response_kind: Option<DiscoveryKind>,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    singular_resource: String,
+    #[serde(default)]
+    verbs: Vec<String>,
+    #[serde(default)]
+    short_names: Vec<String>,
+    #[serde(default)]
+    subresources: Vec<DiscoverySubresource>,
+}
+
+#[derive(Deserialize)]
+struct DiscoveryKind {
+    #[serde(default)]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct DiscoverySubresource {
+    subresource: String,
+}
+
+async fn discovery_doc(conn: &Connection, path: &str) -> Result<DiscoveryList> {
+    let what = format!("read API discovery {path}");
+    let req = http::Request::get(path)
+        .header(http::header::ACCEPT, AGGREGATED_ACCEPT)
+        .body(Vec::new())
+        .context("cannot build request")?;
+    let text = with_timeout(conn, &what, async {
+        conn.client.request_text(req).await.map_err(|e| describe_error(&what, &conn.server, &e))
+    })
+    .await?;
+    let list: DiscoveryList = serde_json::from_str(&text)
+        .map_err(|e| anyhow!("the API server at {} sent unreadable discovery for {path}: {e}", conn.server))?;
+    if list.kind != "APIGroupDiscoveryList" {
+        bail!(
+            "the API server at {} does not serve aggregated discovery (Kubernetes 1.30 or newer is required; got {:?})",
+            conn.server,
+            list.kind
+        );
+    }
+    Ok(list)
+}
+
+/// The resources the server serves, for resolving resource names exactly as this server would.
+pub async fn discover(conn: &Connection) -> Result<Catalogue> {
+    let (core, groups) = tokio::try_join!(discovery_doc(conn, "/api"), discovery_doc(conn, "/apis"))?;
+    let mut entries: Vec<ResourceInfo> = Vec::new();
+    for group in core.items.into_iter().chain(groups.items) {
+        let group_name = group.metadata.name.clone();
+        // Versions are listed in preference order: the first version that serves a resource wins.
+        for version in group.versions {
+            for r in version.resources {
+                if entries.iter().any(|e| e.group == group_name && e.resource == r.resource) {
+                    continue;
+                }
+                entries.push(ResourceInfo {
+                    group: group_name.clone(),
+                    version: version.version.clone(),
+                    kind: r.response_kind.map(|k| k.kind).unwrap_or_default(),
+                    singular: r.singular_resource,
+                    namespaced: r.scope == "Namespaced",
+                    short_names: r.short_names,
+                    verbs: r.verbs,
+                    subresources: r.subresources.into_iter().map(|s| s.subresource).collect(),
+                    resource: r.resource,
+                });
+            }
+        }
+    }
+    Ok(Catalogue { entries })
+}

@@ -1,0 +1,48 @@
+//! Where cluster objects come from. Both sources fill the same [`ClusterBuilder`]; the engine never knows which.
+
+pub mod live;
+pub mod snapshot;
+
+use anyhow::Result;
+
+use crate::catalogue::Catalogue;
+use crate::cli::ConnectionFlags;
+use crate::model::{Cluster, ClusterBuilder};
+
+pub use live::Connection;
+
+/// A cluster in memory with the catalogue to resolve resource names against.
+pub struct Loaded {
+    pub cluster: Cluster,
+    pub catalogue: Catalogue,
+    /// The namespace used when none is given: -n, else the kubeconfig context's, else "default".
+    pub namespace: String,
+    /// Set when the objects came from an API server.
+    pub connection: Option<Connection>,
+}
+
+impl Loaded {
+    pub fn is_live(&self) -> bool {
+        self.connection.is_some()
+    }
+}
+
+/// Loads from the snapshot files if `-f` was given, else from the cluster of the kubeconfig context.
+pub async fn load(flags: &ConnectionFlags) -> Result<Loaded> {
+    let mut builder = ClusterBuilder::default();
+    if !flags.filename.is_empty() {
+        snapshot::load_paths(&flags.filename, &mut builder)?;
+        let cluster = builder.build();
+        let catalogue = Catalogue::builtin().with_crds(&cluster.crds);
+        let namespace = flags
+            .namespace
+            .clone()
+            .or_else(|| live::context_namespace(flags))
+            .unwrap_or_else(|| "default".into());
+        return Ok(Loaded { cluster, catalogue, namespace, connection: None });
+    }
+    let conn = live::connect(flags).await?;
+    let (catalogue, ()) = tokio::try_join!(live::discover(&conn), live::load_objects(&conn, &mut builder))?;
+    let namespace = flags.namespace.clone().unwrap_or_else(|| conn.default_namespace.clone());
+    Ok(Loaded { cluster: builder.build(), catalogue, namespace, connection: Some(conn) })
+}
