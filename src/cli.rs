@@ -108,11 +108,15 @@ pub enum OutputFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every subject and ServiceAccount that may make a request, with the binding -> role -> rule granting it.
-    #[command(after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa who-can create pods/exec -A\n  kubectl sa who-can update deployments.apps/scale -n web\n  kubectl sa who-can get /metrics\n  kubectl sa who-can list widgets.example.com -o json")]
+    #[command(
+        after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa who-can create pods/exec -A\n  kubectl sa who-can update deployments.apps/scale -n web\n  kubectl sa who-can get /metrics\n  kubectl sa who-can list widgets.example.com -o json"
+    )]
     WhoCan(WhoCanArgs),
 
     /// Explain whether a ServiceAccount may make a request, and which bindings allow it.
-    #[command(after_help = "Examples:\n  kubectl sa explain prod:deployer create deployments.apps -n prod\n  kubectl sa explain system:serviceaccount:monitoring:prometheus get /metrics\n  kubectl sa explain builder get secrets db-password -n ci -o json\n\nExit status: 0 allowed, 1 denied, 2 or more on errors (like `kubectl auth can-i`).")]
+    #[command(
+        after_help = "Examples:\n  kubectl sa explain prod:deployer create deployments.apps -n prod\n  kubectl sa explain system:serviceaccount:monitoring:prometheus get /metrics\n  kubectl sa explain builder get secrets db-password -n ci -o json\n\nExit status: 0 allowed, 1 denied, 2 or more on errors (like `kubectl auth can-i`)."
+    )]
     Explain(ExplainArgs),
 
     /// Print the version, the commit and the Kubernetes API version it was built against.

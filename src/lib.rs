@@ -50,6 +50,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
 }
 
 fn load(cli: &Cli) -> Result<source::Loaded> {
+    // Checked even for snapshots, so a typo is reported whatever the source.
+    cli.connection.request_timeout()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -9,8 +9,18 @@ use crate::rbac::Request;
 #[serde(untagged)]
 pub enum RequestView {
     #[serde(rename_all = "camelCase")]
-    Resource { verb: String, group: String, resource: String, subresource: String, name: String, namespace: String },
-    NonResource { verb: String, path: String },
+    Resource {
+        verb: String,
+        group: String,
+        resource: String,
+        subresource: String,
+        name: String,
+        namespace: String,
+    },
+    NonResource {
+        verb: String,
+        path: String,
+    },
 }
 
 impl From<&Request> for RequestView {

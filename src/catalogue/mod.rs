@@ -78,7 +78,9 @@ impl Catalogue {
             None => (spec, ""),
         };
         if res_part.is_empty() || sub.contains('/') {
-            bail!("invalid resource {spec:?}: expected RESOURCE[.GROUP][/SUBRESOURCE], e.g. pods, deployments.apps/scale");
+            bail!(
+                "invalid resource {spec:?}: expected RESOURCE[.GROUP][/SUBRESOURCE], e.g. pods, deployments.apps/scale"
+            );
         }
         let lower = res_part.to_lowercase();
         let (name, group) = match lower.split_once('.') {

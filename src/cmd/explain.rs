@@ -51,7 +51,9 @@ pub fn parse_service_account(arg: &str, default_namespace: &str) -> Result<(Stri
         (default_namespace.to_string(), arg.to_string())
     };
     if ns.is_empty() || name.is_empty() || name.contains([':', '/']) {
-        bail!("invalid ServiceAccount {arg:?}: use NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME or NAME with -n");
+        bail!(
+            "invalid ServiceAccount {arg:?}: use NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME or NAME with -n"
+        );
     }
     Ok((ns, name))
 }
@@ -117,7 +119,8 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
     if d.allowed {
         writeln!(out, "{} {}", heading("AUTHORIZATION (RBAC):"), yes("ALLOWED"))?;
         for g in &d.grants {
-            let line = format!("  {} -> {}  rule #{}: {}  (subject {})", g.binding, g.role, g.rule_index, g.rule, g.subject);
+            let line =
+                format!("  {} -> {}  rule #{}: {}  (subject {})", g.binding, g.role, g.rule_index, g.rule, g.subject);
             writeln!(out, "{line}")?;
         }
         if wide {
@@ -125,7 +128,10 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
         }
     } else {
         writeln!(out, "{} {}", heading("AUTHORIZATION (RBAC):"), no("DENIED"))?;
-        writeln!(out, "  No binding of this ServiceAccount, its groups or its User alias has a rule that allows the request.")?;
+        writeln!(
+            out,
+            "  No binding of this ServiceAccount, its groups or its User alias has a rule that allows the request."
+        )?;
         if let Some(msg) = &r.forbidden_message {
             writeln!(out, "  The API server would answer 403 Forbidden: {msg}")?;
         }

@@ -13,8 +13,23 @@ use crate::source::Loaded;
 
 /// Verbs the API server uses for resource requests (plus the special verbs checked by authorizers and admission).
 const RESOURCE_VERBS: &[&str] = &[
-    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "bind", "escalate",
-    "impersonate", "approve", "sign", "attest", "use", "proxy", "*",
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "bind",
+    "escalate",
+    "impersonate",
+    "approve",
+    "sign",
+    "attest",
+    "use",
+    "proxy",
+    "*",
 ];
 /// Lowercased HTTP methods: the verbs of non-resource requests.
 const NON_RESOURCE_VERBS: &[&str] = &["get", "head", "post", "put", "patch", "delete", "options", "*"];

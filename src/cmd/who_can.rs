@@ -28,7 +28,8 @@ struct WhoCanReport<'a> {
 pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
     let parsed = parse_request(&args.request, loaded)?;
     let namespaced = parsed.resource.as_ref().is_some_and(|r| r.namespaced);
-    let scope = if args.request.all_namespaces && namespaced { WhoCanScope::AllNamespaces } else { WhoCanScope::Request };
+    let scope =
+        if args.request.all_namespaces && namespaced { WhoCanScope::AllNamespaces } else { WhoCanScope::Request };
     let result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
     let report = WhoCanReport {
         request: RequestView::from(&parsed.request),
@@ -62,7 +63,13 @@ fn print_table(out: &mut dyn Write, r: &WhoCanReport, request: &rbac::Request, w
     for s in r.subjects {
         let name = if s.namespace.is_empty() { s.name.clone() } else { format!("{}/{}", s.namespace, s.name) };
         if s.grants.is_empty() {
-            rows.push(vec![s.kind.clone(), name, dim(s.note.as_deref().unwrap_or("")), "cluster".into(), String::new()]);
+            rows.push(vec![
+                s.kind.clone(),
+                name,
+                dim(s.note.as_deref().unwrap_or("")),
+                "cluster".into(),
+                String::new(),
+            ]);
             continue;
         }
         let mut seen = Vec::new();

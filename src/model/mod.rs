@@ -44,10 +44,7 @@ impl From<PolicyRule> for Rule {
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let list = |v: &[String]| {
-            v.iter()
-                .map(|s| if s.is_empty() { "\"\"".to_string() } else { s.clone() })
-                .collect::<Vec<_>>()
-                .join(",")
+            v.iter().map(|s| if s.is_empty() { "\"\"".to_string() } else { s.clone() }).collect::<Vec<_>>().join(",")
         };
         write!(f, "verbs=[{}]", list(&self.verbs))?;
         if !self.non_resource_urls.is_empty() {
@@ -255,13 +252,13 @@ impl ClusterBuilder {
         }
         self.bindings.push(Binding {
             kind,
-            namespace: if kind == BindingKind::RoleBinding { meta.namespace.unwrap_or_default() } else { String::new() },
-            name: meta.name,
-            role_ref: RoleRef {
-                kind: raw.role_ref.kind,
-                name: raw.role_ref.name,
-                api_group: raw.role_ref.api_group,
+            namespace: if kind == BindingKind::RoleBinding {
+                meta.namespace.unwrap_or_default()
+            } else {
+                String::new()
             },
+            name: meta.name,
+            role_ref: RoleRef { kind: raw.role_ref.kind, name: raw.role_ref.name, api_group: raw.role_ref.api_group },
             subjects: raw
                 .subjects
                 .unwrap_or_default()
@@ -327,7 +324,10 @@ impl ClusterBuilder {
             match role.kind {
                 RoleKind::ClusterRole => {
                     if let Some(old) = cluster.cluster_roles.insert(role.name.clone(), role) {
-                        cluster.notes.push(format!("ClusterRole {:?} appears more than once; the last one read is used", old.name));
+                        cluster.notes.push(format!(
+                            "ClusterRole {:?} appears more than once; the last one read is used",
+                            old.name
+                        ));
                     }
                 }
                 RoleKind::Role => {

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, RoleKind, Rule, Subject, SubjectKey};
-pub use request::{Request, ResourceAttributes, UserInfo};
 use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};
+pub use request::{Request, ResourceAttributes, UserInfo};
 
 /// A reference to a named object, as printed in grants and errors.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -117,10 +117,7 @@ pub fn bindings_for_user(cluster: &Cluster, user: &UserInfo) -> Vec<BindingId> {
     ids
 }
 
-fn grants_from<'a>(
-    role: &'a Role,
-    request: &'a Request,
-) -> impl Iterator<Item = (usize, &'a Rule)> + 'a {
+fn grants_from<'a>(role: &'a Role, request: &'a Request) -> impl Iterator<Item = (usize, &'a Rule)> + 'a {
     role.rules.iter().enumerate().filter(move |(_, r)| rules::rule_allows(r, request))
 }
 
@@ -236,9 +233,8 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
             }
         };
         let key = (role.kind, role.namespace.clone(), role.name.clone());
-        let rule_ids = matching_rules
-            .entry(key)
-            .or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
+        let rule_ids =
+            matching_rules.entry(key).or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
         if rule_ids.is_empty() {
             continue;
         }

@@ -44,9 +44,9 @@ pub fn resource_name_matches(rule: &Rule, name: &str) -> bool {
 
 /// `*` matches every path; an entry ending in `*` matches paths starting with it minus its trailing `*`s.
 pub fn non_resource_url_matches(rule: &Rule, path: &str) -> bool {
-    rule.non_resource_urls.iter().any(|u| {
-        u == "*" || u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
-    })
+    rule.non_resource_urls
+        .iter()
+        .any(|u| u == "*" || u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*'))))
 }
 
 pub fn resource_rule_allows(rule: &Rule, verb: &str, attrs: &ResourceAttributes) -> bool {
@@ -60,5 +60,97 @@ pub fn rule_allows(rule: &Rule, request: &Request) -> bool {
     match request {
         Request::Resource { verb, attrs } => resource_rule_allows(rule, verb, attrs),
         Request::NonResource { verb, path } => verb_matches(rule, verb) && non_resource_url_matches(rule, path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str], urls: &[&str]) -> Rule {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        Rule {
+            verbs: v(verbs),
+            api_groups: v(groups),
+            resources: v(resources),
+            resource_names: v(names),
+            non_resource_urls: v(urls),
+        }
+    }
+
+    #[test]
+    fn verbs_are_exact_or_star_and_case_sensitive() {
+        let r = rule(&["get", "list"], &[], &[], &[], &[]);
+        assert!(verb_matches(&r, "get"));
+        assert!(!verb_matches(&r, "watch"));
+        assert!(!verb_matches(&rule(&["GET"], &[], &[], &[], &[]), "get"));
+        assert!(verb_matches(&rule(&["*"], &[], &[], &[], &[]), "impersonate"));
+        assert!(!verb_matches(&rule(&["ge*"], &[], &[], &[], &[]), "get"));
+    }
+
+    #[test]
+    fn api_groups_are_exact_or_star() {
+        assert!(api_group_matches(&rule(&[], &[""], &[], &[], &[]), ""));
+        assert!(!api_group_matches(&rule(&[], &[""], &[], &[], &[]), "apps"));
+        assert!(api_group_matches(&rule(&[], &["*"], &[], &[], &[]), ""));
+        assert!(!api_group_matches(&rule(&[], &["app*"], &[], &[], &[]), "apps"));
+        assert!(!api_group_matches(&rule(&[], &[], &[], &[], &[]), ""));
+    }
+
+    #[test]
+    fn resources_star_covers_subresources_but_nothing_else_is_a_wildcard() {
+        let star = rule(&[], &[], &["*"], &[], &[]);
+        assert!(resource_matches(&star, "pods", ""));
+        assert!(resource_matches(&star, "pods", "log"));
+        let pods = rule(&[], &[], &["pods"], &[], &[]);
+        assert!(resource_matches(&pods, "pods", ""));
+        assert!(!resource_matches(&pods, "pods", "status"));
+        let pods_any = rule(&[], &[], &["pods/*"], &[], &[]);
+        assert!(!resource_matches(&pods_any, "pods", "log"));
+        let star_star = rule(&[], &[], &["*/*"], &[], &[]);
+        assert!(!resource_matches(&star_star, "pods", "log"));
+        let star_scale = rule(&[], &[], &["*/scale"], &[], &[]);
+        assert!(resource_matches(&star_scale, "deployments", "scale"));
+        assert!(!resource_matches(&star_scale, "deployments", ""));
+        assert!(!resource_matches(&star_scale, "deployments", "status"));
+        let exact = rule(&[], &[], &["pods/log"], &[], &[]);
+        assert!(resource_matches(&exact, "pods", "log"));
+        assert!(!resource_matches(&exact, "pods", "logs"));
+        assert!(!resource_matches(&exact, "pod", "s/log"));
+        assert!(!resource_matches(&rule(&[], &[], &["pod*"], &[], &[]), "pods", ""));
+        // `*/log` must not match a longer subresource ending in log.
+        assert!(!resource_matches(&rule(&[], &[], &["*/log"], &[], &[]), "pods", "catalog"));
+    }
+
+    #[test]
+    fn resource_names_narrow_and_never_match_an_empty_name() {
+        let named = rule(&[], &[], &[], &["foo"], &[]);
+        assert!(resource_name_matches(&named, "foo"));
+        assert!(!resource_name_matches(&named, "bar"));
+        assert!(!resource_name_matches(&named, ""));
+        assert!(resource_name_matches(&rule(&[], &[], &[], &[], &[]), ""));
+    }
+
+    #[test]
+    fn non_resource_urls_match_exactly_or_by_trailing_star_prefix() {
+        let sub = rule(&[], &[], &[], &[], &["/foo/*"]);
+        assert!(!non_resource_url_matches(&sub, "/foo"));
+        assert!(non_resource_url_matches(&sub, "/foo/"));
+        assert!(non_resource_url_matches(&sub, "/foo/a/b"));
+        assert!(!non_resource_url_matches(&sub, "/foobar"));
+        assert!(non_resource_url_matches(&rule(&[], &[], &[], &[], &["/foo*"]), "/foobar"));
+        assert!(non_resource_url_matches(&rule(&[], &[], &[], &[], &["/foo**"]), "/foox"));
+        assert!(non_resource_url_matches(&rule(&[], &[], &[], &[], &["*"]), "/anything"));
+        assert!(non_resource_url_matches(&rule(&[], &[], &[], &[], &["/healthz"]), "/healthz"));
+        assert!(!non_resource_url_matches(&rule(&[], &[], &[], &[], &["/healthz"]), "/healthz/etcd"));
+    }
+
+    #[test]
+    fn a_rule_with_only_urls_never_allows_resource_requests_and_vice_versa() {
+        let urls = rule(&["get"], &[], &[], &[], &["*"]);
+        let attrs = ResourceAttributes { resource: "pods".into(), ..Default::default() };
+        assert!(!resource_rule_allows(&urls, "get", &attrs));
+        let res = rule(&["get"], &["*"], &["*"], &[], &[]);
+        assert!(!rule_allows(&res, &Request::NonResource { verb: "get".into(), path: "/healthz".into() }));
     }
 }

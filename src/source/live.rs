@@ -32,9 +32,7 @@ pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
     match &flags.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cannot read kubeconfig {}", path.display())),
         None => Kubeconfig::read().map_err(|e| {
-            anyhow!(
-                "no usable kubeconfig ({e}); set KUBECONFIG or pass --kubeconfig, or read a snapshot with -f FILE"
-            )
+            anyhow!("no usable kubeconfig ({e}); set KUBECONFIG or pass --kubeconfig, or read a snapshot with -f FILE")
         }),
     }
 }
@@ -43,16 +41,13 @@ pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
 pub fn context_namespace(flags: &ConnectionFlags) -> Option<String> {
     let kc = read_kubeconfig(flags).ok()?;
     let ctx_name = flags.context.clone().or(kc.current_context.clone())?;
-    kc.contexts
-        .iter()
-        .find(|c| c.name == ctx_name)
-        .and_then(|c| c.context.as_ref())
-        .and_then(|c| c.namespace.clone())
+    kc.contexts.iter().find(|c| c.name == ctx_name).and_then(|c| c.context.as_ref()).and_then(|c| c.namespace.clone())
 }
 
 pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
     let kubeconfig = read_kubeconfig(flags)?;
-    let options = KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
+    let options =
+        KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
     let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| anyhow!("cannot use the kubeconfig: {e} (check --context, --cluster and --user)"))?;
@@ -100,7 +95,9 @@ pub fn describe_error(what: &str, server: &str, err: &kube::Error) -> anyhow::Er
             anyhow!("the API server answered {} while trying to {what}: {}", status.code, status.message)
         }
         kube::Error::SerdeError(e) => {
-            anyhow!("the API server at {server} sent a response that is not valid Kubernetes JSON while trying to {what}: {e}")
+            anyhow!(
+                "the API server at {server} sent a response that is not valid Kubernetes JSON while trying to {what}: {e}"
+            )
         }
         other => anyhow!(
             "cannot reach the API server at {server} to {what}: {} (check the cluster is up and --context/--kubeconfig, \
@@ -126,9 +123,9 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 async fn with_timeout<T>(conn: &Connection, what: &str, fut: impl Future<Output = Result<T>>) -> Result<T> {
     match conn.timeout {
-        Some(t) => tokio::time::timeout(t, fut)
-            .await
-            .map_err(|_| anyhow!("timed out after {t:?} trying to {what} at {} (raise --request-timeout)", conn.server))?,
+        Some(t) => tokio::time::timeout(t, fut).await.map_err(|_| {
+            anyhow!("timed out after {t:?} trying to {what} at {} (raise --request-timeout)", conn.server)
+        })?,
         None => fut.await,
     }
 }
@@ -192,16 +189,8 @@ pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Re
         list_all::<raw::RawNamespace>(conn, "/api/v1/namespaces", "list namespaces"),
         list_all::<raw::RawRole>(conn, &roles_path, "list roles.rbac.authorization.k8s.io in all namespaces"),
         list_all::<raw::RawRole>(conn, &croles_path, "list clusterroles.rbac.authorization.k8s.io"),
-        list_all::<raw::RawBinding>(
-            conn,
-            &rbs_path,
-            "list rolebindings.rbac.authorization.k8s.io in all namespaces"
-        ),
-        list_all::<raw::RawBinding>(
-            conn,
-            &crbs_path,
-            "list clusterrolebindings.rbac.authorization.k8s.io"
-        ),
+        list_all::<raw::RawBinding>(conn, &rbs_path, "list rolebindings.rbac.authorization.k8s.io in all namespaces"),
+        list_all::<raw::RawBinding>(conn, &crbs_path, "list clusterrolebindings.rbac.authorization.k8s.io"),
     )?;
     sas.into_iter().for_each(|o| builder.add_service_account(o));
     nss.into_iter().for_each(|o| builder.add_namespace(o));
@@ -213,7 +202,9 @@ pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Re
     }
     for b in crbs {
         let name = b.metadata.name.clone();
-        builder.add_binding(BindingKind::ClusterRoleBinding, b).with_context(|| format!("ClusterRoleBinding {name:?}"))?;
+        builder
+            .add_binding(BindingKind::ClusterRoleBinding, b)
+            .with_context(|| format!("ClusterRoleBinding {name:?}"))?;
     }
     Ok(())
 }

@@ -34,11 +34,8 @@ pub async fn load(flags: &ConnectionFlags) -> Result<Loaded> {
         snapshot::load_paths(&flags.filename, &mut builder)?;
         let cluster = builder.build();
         let catalogue = Catalogue::builtin().with_crds(&cluster.crds);
-        let namespace = flags
-            .namespace
-            .clone()
-            .or_else(|| live::context_namespace(flags))
-            .unwrap_or_else(|| "default".into());
+        let namespace =
+            flags.namespace.clone().or_else(|| live::context_namespace(flags)).unwrap_or_else(|| "default".into());
         return Ok(Loaded { cluster, catalogue, namespace, connection: None });
     }
     let conn = live::connect(flags).await?;

@@ -47,9 +47,8 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn load_file(path: &Path, builder: &mut ClusterBuilder) -> Result<()> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        anyhow!("cannot read {}: {e} (check the path given to -f/--filename)", path.display())
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow!("cannot read {}: {e} (check the path given to -f/--filename)", path.display()))?;
     load_text(&path.display().to_string(), &text, builder)
 }
 
@@ -66,8 +65,11 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
     }
     for (start_line, chunk) in yaml_documents(text) {
         let doc: Value = serde_saphyr::from_str(chunk).map_err(|e| {
-            let line = e.location().map(|l| l.line() as usize + start_line - 1).unwrap_or(start_line);
-            anyhow!("{origin}:{line}: invalid YAML: {}", first_line(&e.to_string()))
+            let (line, col) = match e.location() {
+                Some(l) => (l.line() as usize + start_line - 1, l.column()),
+                None => (start_line, 0),
+            };
+            anyhow!("{origin}:{line}:{col}: invalid YAML: {}", yaml_message(&e.to_string()))
         })?;
         if doc.is_null() {
             continue;
@@ -77,8 +79,14 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
     Ok(())
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(s)
+/// The parser's message without its own (document-relative) position prefix.
+fn yaml_message(rendered: &str) -> &str {
+    let first = rendered.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(rendered);
+    let rest = first.strip_prefix("error: ").unwrap_or(first);
+    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, msg)) => msg,
+        None => rest,
+    }
 }
 
 /// Splits a YAML stream at `---` document markers, returning each document with its first line number (1-based).
@@ -111,7 +119,9 @@ fn add_document(doc: Value, origin: &str, line: usize, builder: &mut ClusterBuil
             }
             return Ok(());
         }
-        bail!("{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)");
+        bail!(
+            "{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)"
+        );
     }
     if kind == "List" || (kind.ends_with("List") && doc.get("items").is_some()) {
         let item_kind = kind.strip_suffix("List").unwrap_or_default().to_string();

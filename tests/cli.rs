@@ -1,0 +1,258 @@
+//! The binary on snapshot fixtures: the demo cluster and real `kubectl get -o yaml|json` output.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const DEMO: &str = "examples/demo-cluster.yaml";
+const REAL_YAML: &str = "tests/fixtures/real/rbac-bootstrap.yaml";
+const REAL_JSON: &str = "tests/fixtures/real/rbac-bootstrap.json";
+
+fn sa() -> Command {
+    let mut c = Command::cargo_bin("kubectl-sa").expect("binary built by cargo");
+    // No kubeconfig of the machine may leak into the tests.
+    c.env("KUBECONFIG", "/nonexistent/kubeconfig").env_remove("NO_COLOR");
+    c
+}
+
+fn json_of(args: &[&str]) -> (Value, i32) {
+    let out = sa().args(args).output().expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().expect("exit code"))
+}
+
+fn sa_names(v: &Value) -> Vec<String> {
+    let mut names: Vec<String> = v["serviceAccounts"]
+        .as_array()
+        .expect("serviceAccounts is a list")
+        .iter()
+        .map(|s| format!("{}/{}", s["namespace"].as_str().unwrap(), s["name"].as_str().unwrap()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn who_can_lists_direct_and_missing_service_accounts() {
+    let (v, code) = json_of(&["-f", DEMO, "who-can", "get", "secrets", "-n", "payments", "-o", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(sa_names(&v), ["ci/deployer", "ci/release-bot"]);
+    let bot = v["serviceAccounts"].as_array().unwrap().iter().find(|s| s["name"] == "release-bot").unwrap();
+    assert_eq!(bot["exists"], false);
+    assert_eq!(v["subjects"][0]["name"], "system:masters");
+    // The dangling roleRef in payments is reported, not fatal.
+    assert!(v["errors"].as_array().unwrap().iter().any(|e| e["binding"]["name"] == "old-batch-runner"));
+}
+
+#[test]
+fn who_can_with_a_name_includes_resource_names_grants() {
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "secrets", "payments-db", "-n", "payments", "-o", "json"]);
+    assert_eq!(sa_names(&v), ["ci/deployer", "ci/release-bot", "payments/api"]);
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "secrets", "other", "-n", "payments", "-o", "json"]);
+    assert_eq!(sa_names(&v), ["ci/deployer", "ci/release-bot"]);
+}
+
+#[test]
+fn who_can_expands_namespace_groups_and_aggregated_roles() {
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "list", "refunds.payments.example.com", "-n", "payments", "-o", "json"]);
+    // view is aggregated from refunds-view (computed union) and bound to system:serviceaccounts:payments.
+    assert_eq!(sa_names(&v), ["ci/deployer", "payments/api", "payments/default", "payments/worker"]);
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "create", "pods/exec", "-n", "web", "-o", "json"]);
+    assert_eq!(sa_names(&v), ["ci/deployer", "web/default", "web/frontend"]);
+}
+
+#[test]
+fn who_can_all_namespaces_keeps_role_bindings_with_their_scope() {
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "pods/log", "-A", "-o", "json"]);
+    assert_eq!(v["allNamespaces"], true);
+    let names = sa_names(&v);
+    // edit (bound in web) has no pods/log; view (bound in payments) has.
+    assert!(!names.contains(&"web/frontend".to_string()));
+    for expected in ["monitoring/log-shipper", "payments/api", "ci/deployer"] {
+        assert!(names.contains(&expected.to_string()), "{expected} missing from {names:?}");
+    }
+    let find = |n: &str| v["serviceAccounts"].as_array().unwrap().iter().find(|s| s["name"] == n).unwrap().clone();
+    assert_eq!(find("log-shipper")["scopes"], serde_json::json!(["cluster"]));
+    assert_eq!(find("api")["scopes"], serde_json::json!(["payments"]));
+    assert_eq!(find("log-shipper")["via"][0]["subject"]["kind"], "User");
+    // Without -A, the namespace decides.
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "pods/log", "-n", "web", "-o", "json"]);
+    assert!(!sa_names(&v).contains(&"payments/api".to_string()));
+}
+
+#[test]
+fn who_can_non_resource_urls_and_cluster_scoped_resources() {
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "/metrics", "-o", "json"]);
+    assert_eq!(sa_names(&v), ["ci/deployer", "monitoring/prometheus"]);
+    assert_eq!(v["request"]["path"], "/metrics");
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "/healthz", "-o", "json"]);
+    // system:discovery is bound to system:authenticated: every ServiceAccount.
+    assert_eq!(sa_names(&v).len(), 11);
+    // nodes are cluster-scoped: RoleBindings never count, whatever -n says.
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "list", "nodes", "-n", "web", "-o", "json"]);
+    assert_eq!(v["request"]["namespace"], "");
+    assert_eq!(sa_names(&v), ["ci/deployer", "monitoring/prometheus"]);
+}
+
+#[test]
+fn resource_name_forms_resolve_like_kubectl() {
+    // `pods.v1.` is the fully qualified core form kubectl accepts too.
+    for spec in ["pods", "pod", "po", "Pod", "pods.v1."] {
+        let (v, code) = json_of(&["-f", DEMO, "who-can", "get", spec, "-n", "web", "-o", "json"]);
+        assert_eq!(code, 0, "{spec}");
+        assert_eq!(v["request"]["resource"], "pods", "{spec}");
+    }
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "update", "deployments.apps/scale", "-n", "web", "-o", "json"]);
+    assert_eq!(v["request"]["group"], "apps");
+    assert_eq!(v["request"]["subresource"], "scale");
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "update", "deploy", "--subresource", "scale", "-n", "web", "-o", "json"]);
+    assert_eq!(v["request"]["subresource"], "scale");
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "rf", "-n", "payments", "-o", "json"]);
+    assert_eq!(v["request"]["group"], "payments.example.com");
+    // namespaces NAME carries namespace NAME.
+    let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "namespaces", "web", "-o", "json"]);
+    assert_eq!(v["request"]["namespace"], "web");
+}
+
+#[test]
+fn explain_allowed_denied_and_exit_codes() {
+    let (v, code) = json_of(&["-f", DEMO, "explain", "ci:deployer", "delete", "pods", "-n", "payments", "-o", "json"]);
+    assert_eq!((v["allowed"].clone(), code), (Value::Bool(true), 0));
+    assert_eq!(v["user"]["groups"], serde_json::json!(["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"]));
+    assert_eq!(v["authorization"]["grants"].as_array().unwrap().len(), 2);
+    assert!(v["authorization"]["reason"].as_str().unwrap().starts_with("RBAC: allowed by ClusterRoleBinding \"ci-deployer-admin\""));
+
+    let (v, code) = json_of(&["-f", DEMO, "explain", "payments/api", "get", "secrets", "-n", "payments", "-o", "json"]);
+    assert_eq!((v["allowed"].clone(), code), (Value::Bool(false), 1));
+    assert_eq!(
+        v["forbiddenMessage"],
+        "User \"system:serviceaccount:payments:api\" cannot get resource \"secrets\" in API group \"\" in the namespace \"payments\""
+    );
+    let (v, code) = json_of(&[
+        "-f", DEMO, "explain", "system:serviceaccount:payments:api", "get", "secrets", "payments-db", "-n", "payments", "-o", "json",
+    ]);
+    assert_eq!((v["allowed"].clone(), code), (Value::Bool(true), 0));
+    // NAME alone takes -n.
+    let (v, code) = json_of(&["-f", DEMO, "explain", "frontend", "create", "deployments", "-n", "web", "-o", "json"]);
+    assert_eq!((v["allowed"].clone(), code), (Value::Bool(true), 0));
+    assert_eq!(v["authorization"]["grants"][0]["subject"]["name"], "system:serviceaccounts:web");
+    // -A asks cluster-wide: only ClusterRoleBindings count.
+    let (_, code) = json_of(&["-f", DEMO, "explain", "web:frontend", "list", "pods", "-A", "-o", "json"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn explain_reports_a_missing_service_account_and_still_evaluates() {
+    let (v, code) = json_of(&["-f", DEMO, "explain", "ci:release-bot", "get", "secrets", "-n", "payments", "-o", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["serviceAccount"]["exists"], false);
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("not in the snapshot")));
+    sa().args(["-f", DEMO, "explain", "ci:release-bot", "get", "secrets", "-n", "payments"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not found"));
+}
+
+#[test]
+fn explain_text_and_yaml_outputs() {
+    sa().args(["-f", DEMO, "explain", "monitoring:log-shipper", "get", "pods/log", "-n", "web"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ALLOWED"))
+        .stdout(predicate::str::contains("User \"system:serviceaccount:monitoring:log-shipper\""));
+    let out = sa().args(["-f", DEMO, "explain", "web:frontend", "get", "nodes", "-o", "yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("allowed: false"), "{text}");
+}
+
+#[test]
+fn real_kubectl_yaml_and_json_snapshots_agree() {
+    for args in [
+        vec!["who-can", "create", "serviceaccounts/token", "-n", "kube-system", "-o", "json"],
+        vec!["who-can", "get", "/healthz", "-o", "json"],
+        vec!["who-can", "delete", "pods", "-A", "-o", "json"],
+        vec!["explain", "kube-system:namespace-controller", "deletecollection", "pods", "-A", "-o", "json"],
+    ] {
+        let (a, ca) = json_of(&[&["-f", REAL_YAML][..], &args].concat());
+        let (b, cb) = json_of(&[&["-f", REAL_JSON][..], &args].concat());
+        assert_eq!((ca, &a), (cb, &b), "{args:?}");
+    }
+    // Bootstrap policy facts: the namespace controller may delete any collection; default SAs may only discover.
+    let (v, code) = json_of(&["-f", REAL_YAML, "explain", "kube-system:namespace-controller", "deletecollection", "pods", "-A", "-o", "json"]);
+    assert_eq!((code, v["allowed"].clone()), (0, Value::Bool(true)));
+    let (_, code) = json_of(&["-f", REAL_YAML, "explain", "default:default", "list", "secrets", "-o", "json"]);
+    assert_eq!(code, 1);
+    let (_, code) = json_of(&["-f", REAL_YAML, "explain", "default:default", "get", "/version", "-o", "json"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_directory_and_stdin_are_snapshots_too() {
+    let (v, _) = json_of(&["-f", "examples", "who-can", "get", "/metrics", "-o", "json"]);
+    assert_eq!(sa_names(&v), ["ci/deployer", "monitoring/prometheus"]);
+    let demo = std::fs::read_to_string(DEMO).unwrap();
+    let out = sa().args(["-f", "-", "who-can", "get", "/metrics", "-o", "json"]).write_stdin(demo).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sa_names(&v), ["ci/deployer", "monitoring/prometheus"]);
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let out = sa().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().unwrap() >= 2, "{args:?}: exit {:?}", out.status.code());
+    assert!(stderr.contains(needle), "{args:?}: stderr {stderr:?} lacks {needle:?}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: error must be one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: nothing partial on stdout");
+}
+
+#[test]
+fn bad_input_gives_one_line_errors() {
+    fails_with(&["-f", "tests/fixtures/bad/malformed.yaml", "who-can", "get", "pods"], "malformed.yaml:16:12: invalid YAML: illegal placement");
+    fails_with(&["-f", "tests/fixtures/bad/roleref-kind.yaml", "who-can", "get", "pods"], "roleRef kind \"Group\" is invalid");
+    fails_with(&["-f", "tests/fixtures/bad/no-kind.yaml", "who-can", "get", "pods"], "no-kind.yaml:1: document has no `kind`");
+    fails_with(&["-f", "does/not/exist.yaml", "who-can", "get", "pods"], "cannot read does/not/exist.yaml");
+    fails_with(&["-f", DEMO, "who-can", "get", "podz"], "doesn't have a resource type \"podz\"");
+    fails_with(&["-f", DEMO, "who-can", "get", "pods/logs"], "has no subresource \"logs\"");
+    fails_with(&["-f", DEMO, "who-can", "gett", "pods"], "unknown verb \"gett\"");
+    fails_with(&["-f", DEMO, "who-can", "GET", "pods"], "did you mean \"get\"");
+    fails_with(&["-f", DEMO, "explain", "a:b:c", "get", "pods"], "invalid ServiceAccount");
+    fails_with(&["-f", DEMO, "who-can", "get", "/healthz", "x"], "takes no NAME");
+    fails_with(&["who-can", "get", "pods"], "kubeconfig");
+    fails_with(&["-f", DEMO, "who-can", "get", "pods", "--request-timeout", "soon"], "invalid --request-timeout");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    sa().arg("who-can").assert().code(2).stderr(predicate::str::contains("Usage: kubectl sa who-can"));
+    sa().args(["--help"]).assert().success().stdout(predicate::str::contains("who-can"));
+    sa().args(["explain", "--help"]).assert().success().stdout(predicate::str::contains("Exit status: 0 allowed, 1 denied"));
+    sa().arg("version").assert().success().stdout(predicate::str::starts_with("kubectl-sa 0.1.0"));
+}
+
+#[test]
+fn color_only_when_asked_and_never_in_json() {
+    let esc = predicate::str::contains("\u{1b}[");
+    sa().args(["-f", DEMO, "--color", "always", "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone());
+    sa().args(["-f", DEMO, "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone().not());
+    sa().args(["-f", DEMO, "--color", "never", "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone().not());
+    sa().args(["-f", DEMO, "--color", "always", "who-can", "get", "pods", "-n", "web", "-o", "json"])
+        .assert()
+        .stdout(esc.clone().not());
+    sa().args(["-f", DEMO, "--color", "auto", "who-can", "get", "pods", "-n", "web"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .stdout(esc.not());
+}
+
+#[test]
+fn wide_output_shows_the_rule() {
+    sa().args(["-f", DEMO, "who-can", "get", "secrets", "payments-db", "-n", "payments", "-o", "wide"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RULE"))
+        .stdout(predicate::str::contains("resourceNames=[payments-db]"));
+}
