@@ -55,7 +55,8 @@ fn who_can_with_a_name_includes_resource_names_grants() {
 
 #[test]
 fn who_can_expands_namespace_groups_and_aggregated_roles() {
-    let (v, _) = json_of(&["-f", DEMO, "who-can", "list", "refunds.payments.example.com", "-n", "payments", "-o", "json"]);
+    let (v, _) =
+        json_of(&["-f", DEMO, "who-can", "list", "refunds.payments.example.com", "-n", "payments", "-o", "json"]);
     // view is aggregated from refunds-view (computed union) and bound to system:serviceaccounts:payments.
     assert_eq!(sa_names(&v), ["ci/deployer", "payments/api", "payments/default", "payments/worker"]);
     let (v, _) = json_of(&["-f", DEMO, "who-can", "create", "pods/exec", "-n", "web", "-o", "json"]);
@@ -106,7 +107,8 @@ fn resource_name_forms_resolve_like_kubectl() {
     let (v, _) = json_of(&["-f", DEMO, "who-can", "update", "deployments.apps/scale", "-n", "web", "-o", "json"]);
     assert_eq!(v["request"]["group"], "apps");
     assert_eq!(v["request"]["subresource"], "scale");
-    let (v, _) = json_of(&["-f", DEMO, "who-can", "update", "deploy", "--subresource", "scale", "-n", "web", "-o", "json"]);
+    let (v, _) =
+        json_of(&["-f", DEMO, "who-can", "update", "deploy", "--subresource", "scale", "-n", "web", "-o", "json"]);
     assert_eq!(v["request"]["subresource"], "scale");
     let (v, _) = json_of(&["-f", DEMO, "who-can", "get", "rf", "-n", "payments", "-o", "json"]);
     assert_eq!(v["request"]["group"], "payments.example.com");
@@ -119,9 +121,17 @@ fn resource_name_forms_resolve_like_kubectl() {
 fn explain_allowed_denied_and_exit_codes() {
     let (v, code) = json_of(&["-f", DEMO, "explain", "ci:deployer", "delete", "pods", "-n", "payments", "-o", "json"]);
     assert_eq!((v["allowed"].clone(), code), (Value::Bool(true), 0));
-    assert_eq!(v["user"]["groups"], serde_json::json!(["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"]));
+    assert_eq!(
+        v["user"]["groups"],
+        serde_json::json!(["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"])
+    );
     assert_eq!(v["authorization"]["grants"].as_array().unwrap().len(), 2);
-    assert!(v["authorization"]["reason"].as_str().unwrap().starts_with("RBAC: allowed by ClusterRoleBinding \"ci-deployer-admin\""));
+    assert!(
+        v["authorization"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("RBAC: allowed by ClusterRoleBinding \"ci-deployer-admin\"")
+    );
 
     let (v, code) = json_of(&["-f", DEMO, "explain", "payments/api", "get", "secrets", "-n", "payments", "-o", "json"]);
     assert_eq!((v["allowed"].clone(), code), (Value::Bool(false), 1));
@@ -130,7 +140,17 @@ fn explain_allowed_denied_and_exit_codes() {
         "User \"system:serviceaccount:payments:api\" cannot get resource \"secrets\" in API group \"\" in the namespace \"payments\""
     );
     let (v, code) = json_of(&[
-        "-f", DEMO, "explain", "system:serviceaccount:payments:api", "get", "secrets", "payments-db", "-n", "payments", "-o", "json",
+        "-f",
+        DEMO,
+        "explain",
+        "system:serviceaccount:payments:api",
+        "get",
+        "secrets",
+        "payments-db",
+        "-n",
+        "payments",
+        "-o",
+        "json",
     ]);
     assert_eq!((v["allowed"].clone(), code), (Value::Bool(true), 0));
     // NAME alone takes -n.
@@ -144,7 +164,8 @@ fn explain_allowed_denied_and_exit_codes() {
 
 #[test]
 fn explain_reports_a_missing_service_account_and_still_evaluates() {
-    let (v, code) = json_of(&["-f", DEMO, "explain", "ci:release-bot", "get", "secrets", "-n", "payments", "-o", "json"]);
+    let (v, code) =
+        json_of(&["-f", DEMO, "explain", "ci:release-bot", "get", "secrets", "-n", "payments", "-o", "json"]);
     assert_eq!(code, 0);
     assert_eq!(v["serviceAccount"]["exists"], false);
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("not in the snapshot")));
@@ -180,7 +201,17 @@ fn real_kubectl_yaml_and_json_snapshots_agree() {
         assert_eq!((ca, &a), (cb, &b), "{args:?}");
     }
     // Bootstrap policy facts: the namespace controller may delete any collection; default SAs may only discover.
-    let (v, code) = json_of(&["-f", REAL_YAML, "explain", "kube-system:namespace-controller", "deletecollection", "pods", "-A", "-o", "json"]);
+    let (v, code) = json_of(&[
+        "-f",
+        REAL_YAML,
+        "explain",
+        "kube-system:namespace-controller",
+        "deletecollection",
+        "pods",
+        "-A",
+        "-o",
+        "json",
+    ]);
     assert_eq!((code, v["allowed"].clone()), (0, Value::Bool(true)));
     let (_, code) = json_of(&["-f", REAL_YAML, "explain", "default:default", "list", "secrets", "-o", "json"]);
     assert_eq!(code, 1);
@@ -211,9 +242,18 @@ fn fails_with(args: &[&str], needle: &str) {
 
 #[test]
 fn bad_input_gives_one_line_errors() {
-    fails_with(&["-f", "tests/fixtures/bad/malformed.yaml", "who-can", "get", "pods"], "malformed.yaml:16:12: invalid YAML: illegal placement");
-    fails_with(&["-f", "tests/fixtures/bad/roleref-kind.yaml", "who-can", "get", "pods"], "roleRef kind \"Group\" is invalid");
-    fails_with(&["-f", "tests/fixtures/bad/no-kind.yaml", "who-can", "get", "pods"], "no-kind.yaml:1: document has no `kind`");
+    fails_with(
+        &["-f", "tests/fixtures/bad/malformed.yaml", "who-can", "get", "pods"],
+        "malformed.yaml:16:12: invalid YAML: illegal placement",
+    );
+    fails_with(
+        &["-f", "tests/fixtures/bad/roleref-kind.yaml", "who-can", "get", "pods"],
+        "roleRef kind \"Group\" is invalid",
+    );
+    fails_with(
+        &["-f", "tests/fixtures/bad/no-kind.yaml", "who-can", "get", "pods"],
+        "no-kind.yaml:1: document has no `kind`",
+    );
     fails_with(&["-f", "does/not/exist.yaml", "who-can", "get", "pods"], "cannot read does/not/exist.yaml");
     fails_with(&["-f", DEMO, "who-can", "get", "podz"], "doesn't have a resource type \"podz\"");
     fails_with(&["-f", DEMO, "who-can", "get", "pods/logs"], "has no subresource \"logs\"");
@@ -229,7 +269,10 @@ fn bad_input_gives_one_line_errors() {
 fn usage_errors_exit_2_and_help_exits_0() {
     sa().arg("who-can").assert().code(2).stderr(predicate::str::contains("Usage: kubectl sa who-can"));
     sa().args(["--help"]).assert().success().stdout(predicate::str::contains("who-can"));
-    sa().args(["explain", "--help"]).assert().success().stdout(predicate::str::contains("Exit status: 0 allowed, 1 denied"));
+    sa().args(["explain", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit status: 0 allowed, 1 denied"));
     sa().arg("version").assert().success().stdout(predicate::str::starts_with("kubectl-sa 0.1.0"));
 }
 
@@ -238,7 +281,9 @@ fn color_only_when_asked_and_never_in_json() {
     let esc = predicate::str::contains("\u{1b}[");
     sa().args(["-f", DEMO, "--color", "always", "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone());
     sa().args(["-f", DEMO, "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone().not());
-    sa().args(["-f", DEMO, "--color", "never", "who-can", "get", "pods", "-n", "web"]).assert().stdout(esc.clone().not());
+    sa().args(["-f", DEMO, "--color", "never", "who-can", "get", "pods", "-n", "web"])
+        .assert()
+        .stdout(esc.clone().not());
     sa().args(["-f", DEMO, "--color", "always", "who-can", "get", "pods", "-n", "web", "-o", "json"])
         .assert()
         .stdout(esc.clone().not());

@@ -20,12 +20,12 @@ fn status(code: u16, reason: &str, message: &str) -> Reply {
 
 fn discovery(path: &str) -> Option<Reply> {
     let core = json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "items": [
-        {"metadata": {"name": ""}, "versions": [{"version": "v1", "resources": [
-            {"resource": "pods", "responseKind": {"group": "", "version": "v1", "kind": "Pod"}, "scope": "Namespaced",
-             "singularResource": "pod", "shortNames": ["po"], "verbs": ["get", "list"], "subresources": [{"subresource": "log"}]},
-            {"resource": "secrets", "responseKind": {"group": "", "version": "v1", "kind": "Secret"}, "scope": "Namespaced",
-             "singularResource": "secret", "verbs": ["get", "list"]}
-        ]}]}]});
+    {"metadata": {"name": ""}, "versions": [{"version": "v1", "resources": [
+        {"resource": "pods", "responseKind": {"group": "", "version": "v1", "kind": "Pod"}, "scope": "Namespaced",
+         "singularResource": "pod", "shortNames": ["po"], "verbs": ["get", "list"], "subresources": [{"subresource": "log"}]},
+        {"resource": "secrets", "responseKind": {"group": "", "version": "v1", "kind": "Secret"}, "scope": "Namespaced",
+         "singularResource": "secret", "verbs": ["get", "list"]}
+    ]}]}]});
     match path {
         "/api" => Some(Reply::Json(200, core.to_string())),
         "/apis" => Some(Reply::Json(200, json!({"kind": "APIGroupDiscoveryList", "items": []}).to_string())),
@@ -34,7 +34,11 @@ fn discovery(path: &str) -> Option<Reply> {
 }
 
 fn list(items: Vec<Value>, continue_token: &str) -> Reply {
-    Reply::Json(200, json!({"kind": "List", "apiVersion": "v1", "metadata": {"continue": continue_token}, "items": items}).to_string())
+    Reply::Json(
+        200,
+        json!({"kind": "List", "apiVersion": "v1", "metadata": {"continue": continue_token}, "items": items})
+            .to_string(),
+    )
 }
 
 fn sa_item(ns: &str, name: &str) -> Value {
@@ -55,9 +59,13 @@ fn healthy(target: &str) -> Reply {
             "page3" => list(vec![sa_item("other", "c")], ""),
             _ => status(410, "Expired", "continue token expired"),
         },
-        "/api/v1/namespaces" => list(vec![json!({"metadata": {"name": "team"}}), json!({"metadata": {"name": "other"}})], ""),
+        "/api/v1/namespaces" => {
+            list(vec![json!({"metadata": {"name": "team"}}), json!({"metadata": {"name": "other"}})], "")
+        }
         "/apis/rbac.authorization.k8s.io/v1/clusterroles" => list(
-            vec![json!({"metadata": {"name": "pod-reader"}, "rules": [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}]})],
+            vec![
+                json!({"metadata": {"name": "pod-reader"}, "rules": [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}]}),
+            ],
             "",
         ),
         "/apis/rbac.authorization.k8s.io/v1/rolebindings" => list(
@@ -66,7 +74,9 @@ fn healthy(target: &str) -> Reply {
                 "subjects": [{"kind": "Group", "name": "system:serviceaccounts:team"}]})],
             "",
         ),
-        "/apis/rbac.authorization.k8s.io/v1/roles" | "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" => list(vec![], ""),
+        "/apis/rbac.authorization.k8s.io/v1/roles" | "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" => {
+            list(vec![], "")
+        }
         _ => status(404, "NotFound", "the server could not find the requested resource"),
     }
 }
@@ -105,17 +115,20 @@ fn pages_are_followed_and_an_expired_continue_token_restarts_the_list() {
     let flag = expired_once.clone();
     let stub = Stub::start(move |target| {
         // The first time page 3 is asked for, its token has expired.
-        if target.contains("/api/v1/serviceaccounts") && target.contains("continue=page3") && !flag.swap(true, Ordering::SeqCst) {
+        if target.contains("/api/v1/serviceaccounts")
+            && target.contains("continue=page3")
+            && !flag.swap(true, Ordering::SeqCst)
+        {
             return status(410, "Expired", "The provided continue parameter is too old");
         }
         healthy(target)
     });
     let dir = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) =
-        run(&dir, &stub.url, &["--chunk-size", "1", "who-can", "get", "pods", "-o", "json"]);
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["--chunk-size", "1", "who-can", "get", "pods", "-o", "json"]);
     assert_eq!(code, 0, "{stderr}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
-    let names: Vec<&str> = v["serviceAccounts"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        v["serviceAccounts"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["a", "b"]);
     assert!(v["serviceAccounts"].as_array().unwrap().iter().all(|s| s["exists"] == true));
     let paths = stub.paths();
@@ -187,7 +200,8 @@ fn unreachable_and_hanging_servers_fail_clearly() {
     let (code, stdout, stderr) = run(&dir, &format!("http://127.0.0.1:{port}"), &["who-can", "get", "pods"]);
     assert_one_line_error(code, &stdout, &stderr, "cannot reach the API server at http://127.0.0.1");
 
-    let hang = Stub::start(|target| if target.starts_with("/api/v1/serviceaccounts") { Reply::Hang } else { healthy(target) });
+    let hang =
+        Stub::start(|target| if target.starts_with("/api/v1/serviceaccounts") { Reply::Hang } else { healthy(target) });
     let (code, stdout, stderr) = run(&dir, &hang.url, &["--request-timeout", "1s", "who-can", "get", "pods"]);
     assert_one_line_error(code, &stdout, &stderr, "list serviceaccounts");
     assert!(stderr.contains("timed out") || stderr.contains("imeout"), "{stderr}");

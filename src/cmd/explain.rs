@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::cli::{ExplainArgs, OutputFormat};
-use crate::cmd::parse_request;
+use crate::cmd::{missing_namespace_note, parse_request};
 use crate::output::{self, dim, heading, no, warn, yes};
 use crate::rbac::request::parse_sa_username;
 use crate::rbac::{self, Decision, UserInfo};
@@ -65,6 +65,7 @@ pub fn run(args: &ExplainArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<E
     let decision = rbac::authorize(&loaded.cluster, &user, &parsed.request);
     let sa = loaded.cluster.service_account(&ns, &name);
     let mut notes = loaded.cluster.notes.clone();
+    notes.extend(missing_namespace_note(&parsed.request, loaded));
     if sa.is_none() {
         notes.push(if loaded.is_live() {
             format!(

@@ -82,6 +82,14 @@ pub fn parse_request(args: &RequestArgs, loaded: &Loaded) -> Result<ParsedReques
     })
 }
 
+/// A note when the request's namespace is not among the namespaces read (RBAC is evaluated all the same).
+pub fn missing_namespace_note(request: &Request, loaded: &Loaded) -> Option<String> {
+    let ns = request.namespace();
+    let cluster = &loaded.cluster;
+    (!ns.is_empty() && !cluster.namespaces.is_empty() && !cluster.namespaces.contains_key(ns))
+        .then(|| format!("namespace {ns:?} does not exist: RBAC is evaluated anyway, but any request in it would fail"))
+}
+
 fn check_verb(verb: &str, known: &[&str], loaded: &Loaded, info: Option<&ResourceInfo>) -> Result<()> {
     if known.contains(&verb) || info.is_some_and(|i| i.verbs.iter().any(|v| v == verb)) {
         return Ok(());

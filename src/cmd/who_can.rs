@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{OutputFormat, WhoCanArgs};
-use crate::cmd::parse_request;
+use crate::cmd::{missing_namespace_note, parse_request};
 use crate::output::{self, dim, heading, warn};
 use crate::rbac::{self, Grant, ResolutionError, ServiceAccountGrants, SubjectGrants, WhoCanScope};
 use crate::request_view::RequestView;
@@ -22,7 +22,7 @@ struct WhoCanReport<'a> {
     subjects: &'a [SubjectGrants],
     service_accounts: &'a [ServiceAccountGrants],
     errors: &'a [ResolutionError],
-    notes: &'a [String],
+    notes: Vec<String>,
 }
 
 pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
@@ -37,7 +37,7 @@ pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
         subjects: &result.subjects,
         service_accounts: &result.service_accounts,
         errors: &result.errors,
-        notes: &loaded.cluster.notes,
+        notes: loaded.cluster.notes.iter().cloned().chain(missing_namespace_note(&parsed.request, loaded)).collect(),
     };
     match args.request.output {
         Some(OutputFormat::Json) => output::write_json(out, &report)?,
@@ -128,7 +128,7 @@ fn print_table(out: &mut dyn Write, r: &WhoCanReport, request: &rbac::Request, w
     for e in r.errors {
         writeln!(out, "{}", warn(&format!("warning: {} has a dangling roleRef: {}", e.binding, e.message)))?;
     }
-    for n in r.notes {
+    for n in &r.notes {
         writeln!(out, "{}", dim(&format!("note: {n}")))?;
     }
     Ok(())

@@ -377,10 +377,10 @@ fn dedup_bindings(bindings: &mut Vec<Binding>, notes: &mut Vec<String>) {
 
 /// Does a label selector match these labels? (matchLabels AND every matchExpression.)
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    if let Some(ml) = &selector.match_labels {
-        if !ml.iter().all(|(k, v)| labels.get(k) == Some(v)) {
-            return false;
-        }
+    if let Some(ml) = &selector.match_labels
+        && !ml.iter().all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
     }
     if let Some(exprs) = &selector.match_expressions {
         for e in exprs {

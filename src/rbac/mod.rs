@@ -67,7 +67,7 @@ pub struct ResolutionError {
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     pub allowed: bool,
-    /// The API server's RBAC reason for the first grant in its evaluation order, or "".
+    /// The API server's RBAC reason: for the first grant in its evaluation order, else "" or the resolution errors.
     pub reason: String,
     pub grants: Vec<Grant>,
     pub errors: Vec<ResolutionError>,
@@ -84,7 +84,7 @@ fn scope_of(b: &Binding) -> String {
 pub fn subject_applies(b: &Binding, s: &Subject, user: &UserInfo) -> bool {
     match s.kind.as_str() {
         "User" => user.username == s.name,
-        "Group" => user.groups.iter().any(|g| *g == s.name),
+        "Group" => user.groups.contains(&s.name),
         "ServiceAccount" => {
             let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
             !ns.is_empty() && parse_sa_username(&user.username) == Some((ns.as_str(), s.name.as_str()))
@@ -149,8 +149,21 @@ pub fn authorize(cluster: &Cluster, user: &UserInfo, request: &Request) -> Decis
             }
         }
     }
-    let reason = grants.first().map(reason_for).unwrap_or_default();
+    let reason = match grants.first() {
+        Some(g) => reason_for(g),
+        None => denied_reason(&errors),
+    };
     Decision { allowed: !grants.is_empty(), reason, grants, errors }
+}
+
+/// The reason of a non-allow: "" or `RBAC: ` + the resolution errors, aggregated as Kubernetes'
+/// utilerrors.NewAggregate prints them (one error alone, several as `[e1, e2]`).
+fn denied_reason(errors: &[ResolutionError]) -> String {
+    match errors {
+        [] => String::new(),
+        [one] => format!("RBAC: {}", one.message),
+        many => format!("RBAC: [{}]", many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(", ")),
+    }
 }
 
 /// `RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to Group "z"` (the API server's wording).

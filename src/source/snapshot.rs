@@ -133,10 +133,11 @@ fn add_document(doc: Value, origin: &str, line: usize, builder: &mut ClusterBuil
         };
         for mut item in items {
             // Items of typed lists (RoleList, ...) carry no kind of their own.
-            if item.get("kind").is_none() && !item_kind.is_empty() {
-                if let Some(obj) = item.as_object_mut() {
-                    obj.insert("kind".into(), Value::String(item_kind.clone()));
-                }
+            if item.get("kind").is_none()
+                && !item_kind.is_empty()
+                && let Some(obj) = item.as_object_mut()
+            {
+                obj.insert("kind".into(), Value::String(item_kind.clone()));
             }
             add_document(item, origin, line, builder)?;
         }

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --dir=*) dir="${1#*=}"; shift ;;
     --owner-pid) owner="${2:?--owner-pid needs a value}"; shift 2 ;;
     --owner-pid=*) owner="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -225,7 +225,7 @@ wait_for() { # WHAT COMMAND...: retry COMMAND until it succeeds, a process dies 
   local what=$1; shift
   until "$@" >/dev/null 2>&1; do
     for n in etcd kube-apiserver kube-controller-manager; do
-      kill -0 "$(pid_of $n)" 2>/dev/null || die "$n exited while waiting for $what (see $dir/$n.log)"
+      kill -0 "$(pid_of $n)" 2>/dev/null || die "$n exited while waiting for $what (its log follows)"
     done
     [ "${EPOCHREALTIME%.*}" -lt "$deadline" ] || die "timed out after ${timeout_s}s waiting for $what"
     sleep 0.2

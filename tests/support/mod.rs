@@ -1,4 +1,6 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod stub;
+pub mod world;

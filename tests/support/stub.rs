@@ -34,7 +34,10 @@ impl Stub {
         let handle = std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(60);
             let max_requests = 500;
-            while !stop2.load(Ordering::SeqCst) && Instant::now() < deadline && served.load(Ordering::SeqCst) < max_requests {
+            while !stop2.load(Ordering::SeqCst)
+                && Instant::now() < deadline
+                && served.load(Ordering::SeqCst) < max_requests
+            {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         served.fetch_add(1, Ordering::SeqCst);

@@ -1,0 +1,461 @@
+//! Tests against the real test cluster (tests/cluster/up.sh): the API server is the judge.
+//!
+//! All live tests live in this one test binary so they share one cluster.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use kubectl_sa::cli::ConnectionFlags;
+use kubectl_sa::rbac::{UserInfo, WhoCanScope, authorize, bindings_for_user, who_can};
+use kubectl_sa::source::{Loaded, load};
+use serde_json::Value;
+use support::cluster::{TestCluster, shared};
+use support::world::{CRD, Rng, Sample, World};
+
+/// Serialises tests that change cluster state, and installs the shared CRD once.
+fn cluster() -> &'static TestCluster {
+    static READY: OnceLock<()> = OnceLock::new();
+    let c = shared();
+    READY.get_or_init(|| {
+        c.kubectl_ok(&["apply", "-f", "-"], Some(CRD));
+        c.kubectl_ok(&["wait", "--for=condition=Established", "--timeout=60s", "crd/widgets.example.com"], None);
+    });
+    c
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+fn live_flags(c: &TestCluster) -> ConnectionFlags {
+    ConnectionFlags {
+        kubeconfig: Some(c.kubeconfig.clone()),
+        request_timeout: "30s".into(),
+        chunk_size: 500,
+        ..Default::default()
+    }
+}
+
+fn snapshot_flags(path: &Path) -> ConnectionFlags {
+    ConnectionFlags {
+        filename: vec![path.to_path_buf()],
+        request_timeout: "0".into(),
+        chunk_size: 500,
+        ..Default::default()
+    }
+}
+
+/// SubjectAccessReviews, several in flight; answers in input order.
+async fn sar_batch(client: &kube::Client, reviews: Vec<Value>) -> Vec<bool> {
+    let mut answers = vec![false; reviews.len()];
+    for (chunk_index, chunk) in reviews.chunks(32).enumerate() {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, review) in chunk.iter().enumerate() {
+            let client = client.clone();
+            let body = serde_json::to_vec(review).unwrap();
+            set.spawn(async move {
+                let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .unwrap();
+                let v: Value = client.request(req).await.expect("SubjectAccessReview");
+                (i, v["status"]["allowed"].as_bool().unwrap_or(false))
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            let (i, allowed) = r.unwrap();
+            answers[chunk_index * 32 + i] = allowed;
+        }
+    }
+    answers
+}
+
+/// Loads the cluster live and from a fresh `kubectl get -o yaml` snapshot, once the controllers have settled
+/// (default ServiceAccounts created, aggregated ClusterRoles filled).
+fn load_both(c: &TestCluster, rt: &tokio::runtime::Runtime, w: &World, snap_path: &Path) -> (Loaded, Loaded) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let live = rt.block_on(load(&live_flags(c))).expect("live load");
+        std::fs::write(snap_path, c.snapshot_yaml()).unwrap();
+        let snap = rt.block_on(load(&snapshot_flags(snap_path))).expect("snapshot load");
+        let settled = |l: &Loaded| {
+            !l.cluster.notes.iter().any(|n| n.contains("aggregated"))
+                && w.service_accounts.iter().all(|(ns, name)| l.cluster.service_account(ns, name).is_some())
+        };
+        if settled(&live) && settled(&snap) {
+            return (live, snap);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "seed {}: controllers did not settle in 60 s: {:?}",
+            w.seed,
+            live.cluster.notes
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// The objects that decide a request for an SA: its bindings and their roles' rules.
+fn minimal_objects(l: &Loaded, user: &UserInfo) -> String {
+    let mut out = String::new();
+    for id in bindings_for_user(&l.cluster, user) {
+        let b = l.cluster.binding(id);
+        out.push_str(&format!(
+            "  {} {}/{} -> {} {}\n",
+            b.kind.as_str(),
+            b.namespace,
+            b.name,
+            b.role_ref.kind,
+            b.role_ref.name
+        ));
+        match l.cluster.resolve_role(b) {
+            Ok(role) => role.rules.iter().for_each(|r| out.push_str(&format!("      {r}\n"))),
+            Err(e) => out.push_str(&format!("      (dangling: {e})\n")),
+        }
+    }
+    out
+}
+
+fn seeds() -> Vec<u64> {
+    match std::env::var("KUBECTL_SA_DIFF_SEEDS") {
+        Ok(s) if !s.trim().is_empty() => s.split(',').map(|x| x.trim().parse().expect("numeric seed")).collect(),
+        _ => vec![11, 22, 33, 44],
+    }
+}
+
+static STATE_LOCK: Mutex<()> = Mutex::new(());
+
+#[test]
+fn differential_conformance_against_subject_access_review() {
+    let _guard = STATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let rt = runtime();
+    let client = rt.block_on(c.client());
+    let tmp = tempfile::tempdir().unwrap();
+    let snap_path = tmp.path().join("snapshot.yaml");
+    let per_seed: usize = std::env::var("KUBECTL_SA_DIFF_REQUESTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1400);
+    let mut checks = 0usize;
+    let mut who_can_checks = 0usize;
+    let mut cli_checks = 0usize;
+    let mut server_allows = 0usize;
+    let mut failures: Vec<String> = Vec::new();
+
+    for seed in seeds() {
+        let w = World::generate(seed);
+        c.kubectl_ok(&["apply", "-f", "-"], Some(&w.manifest()));
+        let (live, snap) = load_both(c, &rt, &w, &snap_path);
+        let mut rng = Rng::new(seed.wrapping_mul(7919));
+
+        // 1. Decisions: SAR vs library (live) vs library (snapshot).
+        let cases: Vec<((String, String), Sample)> = (0..per_seed).map(|_| w.sample_case(&mut rng)).collect();
+        let server = rt.block_on(sar_batch(&client, cases.iter().map(|((ns, n), s)| s.sar(ns, n)).collect()));
+        for (((ns, name), sample), server_allowed) in cases.iter().zip(&server) {
+            let user = UserInfo::service_account(ns, name);
+            let req = sample.to_request();
+            let a_live = authorize(&live.cluster, &user, &req).allowed;
+            let a_snap = authorize(&snap.cluster, &user, &req).allowed;
+            checks += 1;
+            server_allows += usize::from(*server_allowed);
+            if a_live != *server_allowed || a_snap != *server_allowed {
+                failures.push(format!(
+                    "seed {seed}: {ns}:{name} {req}\n  SubjectAccessReview allowed={server_allowed} live={a_live} snapshot={a_snap}\n{}",
+                    minimal_objects(&live, &user)
+                ));
+            }
+        }
+
+        // 2. who-can: the existing ServiceAccounts listed must be exactly those SAR allows.
+        let world_sas: BTreeSet<(String, String)> = w.service_accounts.iter().cloned().collect();
+        for _ in 0..40 {
+            let (_, sample) = w.sample_case(&mut rng);
+            let req = sample.to_request();
+            let reviews = w.service_accounts.iter().map(|(ns, n)| sample.sar(ns, n)).collect();
+            let allowed = rt.block_on(sar_batch(&client, reviews));
+            let expected: BTreeSet<(String, String)> =
+                w.service_accounts.iter().zip(&allowed).filter(|(_, a)| **a).map(|(sa, _)| sa.clone()).collect();
+            for (label, l) in [("live", &live), ("snapshot", &snap)] {
+                let got: BTreeSet<(String, String)> = who_can(&l.cluster, &req, &WhoCanScope::Request)
+                    .service_accounts
+                    .into_iter()
+                    .filter(|s| s.exists)
+                    .map(|s| (s.namespace, s.name))
+                    .filter(|sa| world_sas.contains(sa))
+                    .collect();
+                who_can_checks += 1;
+                if got != expected {
+                    failures.push(format!(
+                        "seed {seed}: who-can {req} ({label})\n  SAR allows {expected:?}\n  who-can lists {got:?}"
+                    ));
+                }
+            }
+        }
+
+        // 3. The binary itself, live and on the kubectl snapshot: explain's exit status and who-can's JSON.
+        for i in 0..16 {
+            let ((ns, name), sample) = w.sample_case(&mut rng);
+            let server_allowed = rt.block_on(sar_batch(&client, vec![sample.sar(&ns, &name)]))[0];
+            for source in [None, Some(&snap_path)] {
+                let mut cmd = c.kubectl_sa();
+                if let Some(p) = source {
+                    cmd.arg("-f").arg(p);
+                }
+                let out = cmd
+                    .arg("explain")
+                    .arg(format!("{ns}:{name}"))
+                    .args(sample.cli_args())
+                    .args(["-o", "json"])
+                    .output()
+                    .unwrap();
+                let code = out.status.code().unwrap();
+                cli_checks += 1;
+                let label = if source.is_some() { "snapshot" } else { "live" };
+                if code != if server_allowed { 0 } else { 1 } {
+                    failures.push(format!(
+                        "seed {seed}: `kubectl sa explain {ns}:{name} {}` ({label}) exited {code}, SAR allowed={server_allowed}: {}",
+                        sample.cli_args().join(" "),
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+            }
+            if i % 4 == 0 {
+                let reviews = w.service_accounts.iter().map(|(ns, n)| sample.sar(ns, n)).collect();
+                let allowed = rt.block_on(sar_batch(&client, reviews));
+                let expected: BTreeSet<String> = w
+                    .service_accounts
+                    .iter()
+                    .zip(&allowed)
+                    .filter(|(_, a)| **a)
+                    .map(|((ns, n), _)| format!("{ns}/{n}"))
+                    .collect();
+                for source in [None, Some(&snap_path)] {
+                    let mut cmd = c.kubectl_sa();
+                    if let Some(p) = source {
+                        cmd.arg("-f").arg(p);
+                    }
+                    let mut args = sample.cli_args();
+                    // who-can -A means "anywhere"; compare the request itself.
+                    if args.last().is_some_and(|a| a == "-A") {
+                        continue;
+                    }
+                    args.extend(["-o".to_string(), "json".to_string()]);
+                    let out = cmd.arg("who-can").args(&args).output().unwrap();
+                    assert!(out.status.success(), "who-can {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+                    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+                    let got: BTreeSet<String> = v["serviceAccounts"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|s| s["exists"] == true)
+                        .map(|s| format!("{}/{}", s["namespace"].as_str().unwrap(), s["name"].as_str().unwrap()))
+                        .filter(|s| s.starts_with(&format!("{}-", w.prefix)))
+                        .collect();
+                    cli_checks += 1;
+                    if got != expected {
+                        failures.push(format!(
+                            "seed {seed}: `kubectl sa who-can {}`: SAR allows {expected:?}, listed {got:?}",
+                            args.join(" ")
+                        ));
+                    }
+                }
+            }
+        }
+        c.kubectl_ok(
+            &["delete", "--wait=true", "--timeout=120s", "--ignore-not-found", "-f", "-"],
+            Some(&w.manifest()),
+        );
+    }
+    eprintln!(
+        "differential: {checks} request checks (x3 answers; the server allowed {server_allows}), {who_can_checks} who-can set \
+         checks, {cli_checks} binary checks, {} disagreements",
+        failures.len()
+    );
+    // A test world that allows (almost) nothing, or everything, would prove little.
+    assert!(
+        server_allows * 10 >= checks && server_allows * 10 <= checks * 9,
+        "unbalanced sample: {server_allows}/{checks}"
+    );
+    assert!(failures.is_empty(), "{} disagreements with kube-apiserver:\n{}", failures.len(), failures.join("\n"));
+    assert!(checks >= 5000 || std::env::var("KUBECTL_SA_DIFF_REQUESTS").is_ok(), "too few checks: {checks}");
+}
+
+/// A directory with kubectl-sa on PATH before the real kubectl, as a plugin install would have it.
+fn plugin_path(c: &TestCluster) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("kubectl-sa");
+    std::fs::copy(&bin, dir.path().join("kubectl-sa")).unwrap();
+    let path = format!("{}:{}:/usr/bin:/bin", dir.path().display(), c.bin_dir.display());
+    (dir, path)
+}
+
+#[test]
+fn runs_as_a_plugin_of_the_real_kubectl() {
+    let c = cluster();
+    let (_dir, path) = plugin_path(c);
+    let out = c.kubectl().env("PATH", &path).args(["plugin", "list"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("/kubectl-sa"), "{stdout}");
+    assert!(!stderr.to_lowercase().contains("warning"), "plugin list warns: {stderr}");
+
+    let out = c.kubectl().env("PATH", &path).args(["sa", "who-can", "get", "/version", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["serviceAccounts"].as_array().unwrap().iter().any(|s| s["namespace"] == "default" && s["name"] == "default")
+    );
+
+    let code = |args: &[&str]| c.kubectl().env("PATH", &path).args(args).status().unwrap().code().unwrap();
+    assert_eq!(code(&["sa", "explain", "kube-system:default", "get", "/healthz"]), 0);
+    assert_eq!(code(&["sa", "explain", "kube-system:default", "list", "secrets", "-n", "kube-system"]), 1);
+    // The context's namespace (default) is used for a bare NAME.
+    assert_eq!(code(&["sa", "explain", "default", "get", "pods"]), 1);
+
+    // kubeconfig flags reach the plugin: --kubeconfig, KUBECONFIG and --context.
+    let out = c
+        .kubectl_sa()
+        .env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&c.kubeconfig)
+        .args(["who-can", "get", "pods"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out =
+        c.kubectl().env("PATH", &path).args(["sa", "--context", "limited", "who-can", "get", "pods"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: the API server refused to list"), "{stderr}");
+    assert!(stderr.contains("User \"limited\" cannot list resource"), "names the missing permission: {stderr}");
+    // KUBECONFIG with several files merged: the first file sets the current context.
+    let tmp = tempfile::tempdir().unwrap();
+    let second = tmp.path().join("second");
+    std::fs::write(&second, "apiVersion: v1\nkind: Config\ncurrent-context: limited\n").unwrap();
+    let merged = format!("{}:{}", c.kubeconfig.display(), second.display());
+    let out = c.kubectl_sa().env("KUBECONFIG", &merged).args(["who-can", "get", "pods"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged = format!("{}:{}", second.display(), c.kubeconfig.display());
+    let out = c.kubectl_sa().env("KUBECONFIG", &merged).args(["who-can", "get", "pods"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the limited context from the first file is used");
+}
+
+#[test]
+fn live_pagination_missing_namespace_and_snapshot_equality() {
+    let _guard = STATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    // More objects than one page: compare a tiny page size with the default.
+    let run = |extra: &[&str]| {
+        let out = c.kubectl_sa().args(extra).args(["who-can", "get", "/healthz", "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let paged = run(&["--chunk-size", "2"]);
+    let whole = run(&[]);
+    assert_eq!(paged, whole);
+    assert!(whole["subjects"].as_array().unwrap().len() > 2);
+
+    // Live and snapshot agree on a whole who-can answer.
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snap.yaml");
+    std::fs::write(&snap, c.snapshot_yaml()).unwrap();
+    let from_snapshot = run(&["-f", snap.to_str().unwrap()]);
+    assert_eq!(from_snapshot["serviceAccounts"], whole["serviceAccounts"]);
+
+    // A namespace that does not exist: RBAC is still evaluated, and the output says so.
+    let out = c
+        .kubectl_sa()
+        .args(["explain", "default:default", "get", "pods", "-n", "no-such-ns", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("namespace \"no-such-ns\" does not exist")),
+        "{v}"
+    );
+}
+
+/// A loopback TCP proxy to the API server that cuts every connection once `budget` bytes came back.
+fn cutting_proxy(upstream: &str, budget: usize) -> (String, Arc<AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let upstream = upstream.trim_start_matches("https://").to_string();
+    let cut = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let cut2 = cut.clone();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline && !cut2.load(Ordering::SeqCst) {
+            let Ok((client, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            client.set_nonblocking(false).unwrap();
+            let server = TcpStream::connect(&upstream).unwrap();
+            let (c1, s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (cut_a, cut_b, sent_b) = (cut2.clone(), cut2.clone(), sent.clone());
+            std::thread::spawn(move || pump(c1, s1, &cut_a, None));
+            std::thread::spawn(move || pump(server, client, &cut_b, Some((&sent_b, budget))));
+        }
+    });
+    (format!("https://{addr}"), cut)
+}
+
+fn pump(mut from: TcpStream, mut to: TcpStream, cut: &AtomicBool, budget: Option<(&AtomicUsize, usize)>) {
+    from.set_read_timeout(Some(Duration::from_millis(200))).ok();
+    let mut buf = [0u8; 4096];
+    let until = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < until && !cut.load(Ordering::SeqCst) {
+        match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if let Some((sent, budget)) = budget
+                    && sent.fetch_add(n, Ordering::SeqCst) + n > budget
+                {
+                    cut.store(true, Ordering::SeqCst);
+                    break;
+                }
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = from.shutdown(std::net::Shutdown::Both);
+    let _ = to.shutdown(std::net::Shutdown::Both);
+}
+
+#[test]
+fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
+    let c = cluster();
+    let (proxy, cut) = cutting_proxy(&c.server, 40_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let kc = tmp.path().join("kubeconfig");
+    let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, &proxy);
+    std::fs::write(&kc, text).unwrap();
+    let out = c
+        .kubectl_sa()
+        .env("KUBECONFIG", &kc)
+        .args(["--request-timeout", "20s", "who-can", "get", "pods", "-A"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(cut.load(Ordering::SeqCst), "the proxy cut the connection");
+    assert!(out.status.code().unwrap() >= 2, "exit {:?}: {stderr}", out.status.code());
+    assert!(out.stdout.is_empty(), "no partial answer");
+    assert!(stderr.starts_with("error: ") && stderr.trim_end().lines().count() == 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

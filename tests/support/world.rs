@@ -1,0 +1,571 @@
+//! Seeded random RBAC worlds for the differential tests: namespaces, ServiceAccounts, Roles, ClusterRoles
+//! (some aggregated by label), RoleBindings and ClusterRoleBindings with mixed subjects and dangling roleRefs,
+//! plus a sampler of requests biased toward what the world grants.
+
+use serde_json::{Value, json};
+
+/// SplitMix64: small, seedable, good enough to draw test worlds.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    pub fn some<T: Clone>(&mut self, items: &[T], max: usize) -> Vec<T> {
+        let n = 1 + self.below(max);
+        let mut out: Vec<T> = Vec::new();
+        for _ in 0..n {
+            out.push(self.pick(items).clone());
+        }
+        out
+    }
+}
+
+const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "*",
+    "impersonate",
+    "bind",
+    "GET",
+];
+const GROUPS: &[&str] = &["", "", "apps", "batch", "*", "example.com", "rbac.authorization.k8s.io"];
+const RULE_RESOURCES: &[&str] = &[
+    "pods",
+    "pods",
+    "pods/log",
+    "pods/exec",
+    "pods/status",
+    "pods/*",
+    "*/scale",
+    "*/status",
+    "*",
+    "deployments",
+    "deployments/scale",
+    "secrets",
+    "configmaps",
+    "nodes",
+    "namespaces",
+    "widgets",
+    "widgets/status",
+    "jobs",
+    "serviceaccounts",
+    "serviceaccounts/token",
+    "roles",
+    "persistentvolumes",
+    "*/*",
+];
+const NAMES: &[&str] = &["n1", "n2", "n3"];
+const URLS: &[&str] = &["/healthz", "/metrics", "/logs/*", "/api*", "*", "/version", "/foo/*", "/foo", "/metrics*"];
+
+/// (group, resource, subresource, namespaced) the requests are drawn from; all exist in the test cluster
+/// (widgets.example.com is a CRD the tests install).
+pub const REQUEST_RESOURCES: &[(&str, &str, &str, bool)] = &[
+    ("", "pods", "", true),
+    ("", "pods", "log", true),
+    ("", "pods", "exec", true),
+    ("", "pods", "status", true),
+    ("apps", "deployments", "", true),
+    ("apps", "deployments", "scale", true),
+    ("apps", "replicasets", "scale", true),
+    ("", "secrets", "", true),
+    ("", "configmaps", "", true),
+    ("", "nodes", "", false),
+    ("", "nodes", "proxy", false),
+    ("", "namespaces", "", false),
+    ("example.com", "widgets", "", true),
+    ("example.com", "widgets", "status", true),
+    ("batch", "jobs", "", true),
+    ("", "serviceaccounts", "token", true),
+    ("rbac.authorization.k8s.io", "roles", "", true),
+    ("", "persistentvolumes", "", false),
+];
+const REQUEST_PATHS: &[&str] = &[
+    "/healthz",
+    "/metrics",
+    "/logs",
+    "/logs/",
+    "/logs/x",
+    "/api",
+    "/apis/foo",
+    "/version",
+    "/foo",
+    "/foo/bar",
+    "/metricsz",
+];
+const REQUEST_URL_VERBS: &[&str] = &["get", "post", "put", "head", "delete"];
+
+pub const CRD: &str = r#"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+"metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","scope":"Namespaced",
+"names":{"plural":"widgets","singular":"widget","kind":"Widget","shortNames":["wd"]},
+"versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
+"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}"#;
+
+fn rng_pick_value<'a>(rng: &mut Rng, items: &'a [Value]) -> &'a Value {
+    &items[rng.below(items.len())]
+}
+
+pub struct World {
+    pub seed: u64,
+    pub prefix: String,
+    pub namespaces: Vec<String>,
+    /// (namespace, name) of every ServiceAccount created (the `default` SAs come from the controller).
+    pub service_accounts: Vec<(String, String)>,
+    /// SAs referenced by bindings but never created.
+    pub ghosts: Vec<(String, String)>,
+    pub objects: Vec<Value>,
+    /// (verb, group, resource/sub) triples used in rules, to bias requests toward grants.
+    granted: Vec<(String, String, String)>,
+}
+
+fn meta(name: &str, ns: Option<&str>) -> Value {
+    match ns {
+        Some(ns) => json!({"name": name, "namespace": ns}),
+        None => json!({"name": name}),
+    }
+}
+
+impl World {
+    pub fn generate(seed: u64) -> World {
+        let mut rng = Rng::new(seed);
+        let prefix = format!("w{seed}");
+        let namespaces: Vec<String> = (0..3).map(|i| format!("{prefix}-ns{i}")).collect();
+        let mut objects = Vec::new();
+        let mut service_accounts = Vec::new();
+        let mut granted = Vec::new();
+        for ns in &namespaces {
+            objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(ns, None)}));
+            service_accounts.push((ns.clone(), "default".to_string()));
+            for i in 0..3 {
+                let name = format!("sa{i}");
+                objects.push(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(&name, Some(ns))}));
+                service_accounts.push((ns.clone(), name));
+            }
+        }
+        let ghosts = vec![(namespaces[0].clone(), "ghost".to_string())];
+
+        let mut rule = |rng: &mut Rng, allow_urls: bool| -> Value {
+            if allow_urls && rng.chance(20) {
+                return json!({"verbs": rng.some(&["get", "post", "*", "put", "head"], 2), "nonResourceURLs": rng.some(URLS, 2)});
+            }
+            let verbs = rng.some(VERBS, 3);
+            let groups = rng.some(GROUPS, 2);
+            let resources = rng.some(RULE_RESOURCES, 3);
+            for v in &verbs {
+                for g in &groups {
+                    for r in &resources {
+                        granted.push((v.to_string(), g.to_string(), r.to_string()));
+                    }
+                }
+            }
+            let mut r = json!({"verbs": verbs, "apiGroups": groups, "resources": resources});
+            if rng.chance(25) {
+                r["resourceNames"] = json!(rng.some(NAMES, 2));
+            }
+            r
+        };
+
+        // ClusterRoles: plain ones, two labelled for aggregation, and an aggregated one without rules.
+        let agg_label = format!("kubectl-sa.test/agg-{prefix}");
+        let mut cluster_roles = Vec::new();
+        for i in 0..6 {
+            let name = format!("{prefix}-cr{i}");
+            let rules: Vec<Value> = (0..1 + rng.below(3)).map(|_| rule(&mut rng, true)).collect();
+            let mut m = meta(&name, None);
+            if i < 2 {
+                m["labels"] = json!({&agg_label: "true"});
+            }
+            objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": m, "rules": rules}));
+            cluster_roles.push(name);
+        }
+        let agg = format!("{prefix}-aggregated");
+        let selector = if rng.chance(50) {
+            json!({"matchLabels": {&agg_label: "true"}})
+        } else {
+            json!({"matchExpressions": [{"key": &agg_label, "operator": "In", "values": ["true", "yes"]}]})
+        };
+        objects.push(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": meta(&agg, None),
+            "aggregationRule": {"clusterRoleSelectors": [selector]}}),
+        );
+        cluster_roles.push(agg);
+        // Roles: same names in every namespace, plus one that exists only in the last namespace.
+        for ns in &namespaces {
+            for i in 0..2 {
+                let rules: Vec<Value> = (0..1 + rng.below(3)).map(|_| rule(&mut rng, false)).collect();
+                objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                    "metadata": meta(&format!("{prefix}-r{i}"), Some(ns)), "rules": rules}));
+            }
+        }
+        let only_last = format!("{prefix}-only-in-last");
+        let rules = vec![rule(&mut rng, false)];
+        objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": meta(&only_last, Some(namespaces.last().unwrap())), "rules": rules}));
+
+        let subject = |rng: &mut Rng, binding_ns: Option<&str>| -> Value {
+            let (ns, name) = {
+                let all: Vec<&(String, String)> = service_accounts.iter().chain(ghosts.iter()).collect();
+                let p = *rng.pick(&all);
+                (p.0.clone(), p.1.clone())
+            };
+            match rng.below(10) {
+                0..=3 => match binding_ns {
+                    // An SA subject without namespace defaults to the RoleBinding's namespace.
+                    Some(bns) if rng.chance(30) => {
+                        json!({"kind": "ServiceAccount", "name": name, "namespace": if rng.chance(50) { bns.to_string() } else { ns }})
+                    }
+                    Some(_) if rng.chance(40) => json!({"kind": "ServiceAccount", "name": name}),
+                    _ => json!({"kind": "ServiceAccount", "name": name, "namespace": ns}),
+                },
+                4 => {
+                    json!({"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": format!("system:serviceaccount:{ns}:{name}")})
+                }
+                5 | 6 => {
+                    json!({"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": format!("system:serviceaccounts:{ns}")})
+                }
+                7 => json!({"kind": "Group", "apiGroup": "rbac.authorization.k8s.io",
+                    "name": if rng.chance(50) { "system:serviceaccounts" } else { "system:authenticated" }}),
+                8 => json!({"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "alice"}),
+                _ => json!({"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "devs"}),
+            }
+        };
+        // Group-wide grants are rarer, so that most requests are not trivially allowed.
+        let subjects = |rng: &mut Rng, ns: Option<&str>| -> Vec<Value> {
+            let mut v: Vec<Value> = (0..1 + rng.below(3)).map(|_| subject(rng, ns)).collect();
+            v.retain(|s| {
+                !(s["kind"] == "Group"
+                    && (s["name"] == "system:serviceaccounts" || s["name"] == "system:authenticated"))
+                    || rng.chance(30)
+            });
+            if v.is_empty() {
+                v.push(json!({"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "bob"}));
+            }
+            v
+        };
+        for i in 0..3 {
+            let role = if rng.chance(15) { format!("{prefix}-missing-cr") } else { rng.pick(&cluster_roles).clone() };
+            let subs = subjects(&mut rng, None);
+            objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                "metadata": meta(&format!("{prefix}-crb{i}"), None),
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}, "subjects": subs}));
+        }
+        for ns in &namespaces {
+            for i in 0..3 {
+                let (kind, role) = match rng.below(6) {
+                    0 | 1 => ("Role", format!("{prefix}-r{}", rng.below(2))),
+                    2 => ("Role", only_last.clone()),
+                    3 => ("Role", format!("{prefix}-missing-role")),
+                    _ => ("ClusterRole", rng.pick(&cluster_roles).clone()),
+                };
+                let subs = subjects(&mut rng, Some(ns));
+                objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                    "metadata": meta(&format!("{prefix}-rb{i}"), Some(ns)),
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": role}, "subjects": subs}));
+            }
+        }
+        World { seed, prefix, namespaces, service_accounts, ghosts, objects, granted }
+    }
+
+    /// The world as one `kind: List` JSON document for `kubectl apply -f -`.
+    pub fn manifest(&self) -> String {
+        json!({"apiVersion": "v1", "kind": "List", "items": self.objects}).to_string()
+    }
+
+    /// Every identity requests are asked for: the SAs that exist and the ghosts.
+    pub fn identities(&self) -> Vec<(String, String)> {
+        self.service_accounts.iter().chain(self.ghosts.iter()).cloned().collect()
+    }
+}
+
+/// One sampled request, in the terms of the SubjectAccessReview API.
+#[derive(Debug, Clone)]
+pub enum Sample {
+    Resource {
+        verb: String,
+        group: String,
+        resource: String,
+        subresource: String,
+        name: String,
+        namespace: String,
+        namespaced: bool,
+    },
+    NonResource {
+        verb: String,
+        path: String,
+    },
+}
+
+impl World {
+    /// An identity and a request. Most cases start from a binding of the world: an identity its subjects reach and
+    /// a request one of its role's rules allows, sometimes mutated in one dimension (near misses); the rest are
+    /// drawn at random.
+    pub fn sample_case(&self, rng: &mut Rng) -> ((String, String), Sample) {
+        if rng.chance(85)
+            && let Some(case) = self.targeted(rng)
+        {
+            return case;
+        }
+        (rng.pick(&self.identities()).clone(), self.sample(rng))
+    }
+
+    fn bindings(&self) -> Vec<&Value> {
+        self.objects.iter().filter(|o| o["kind"] == "RoleBinding" || o["kind"] == "ClusterRoleBinding").collect()
+    }
+
+    fn rules_of(&self, binding: &Value) -> Vec<Value> {
+        let (kind, name) = (&binding["roleRef"]["kind"], &binding["roleRef"]["name"]);
+        let ns = &binding["metadata"]["namespace"];
+        let mut roles: Vec<&Value> = self
+            .objects
+            .iter()
+            .filter(|o| {
+                o["kind"] == *kind
+                    && o["metadata"]["name"] == *name
+                    && (*kind == "ClusterRole" || o["metadata"]["namespace"] == *ns)
+            })
+            .collect();
+        // The aggregated ClusterRole's rules come from the labelled ones.
+        if roles.iter().any(|r| r.get("aggregationRule").is_some()) {
+            roles = self
+                .objects
+                .iter()
+                .filter(|o| o["kind"] == "ClusterRole" && o["metadata"].get("labels").is_some())
+                .collect();
+        }
+        roles.iter().flat_map(|r| r["rules"].as_array().cloned().unwrap_or_default()).collect()
+    }
+
+    fn identity_for(&self, rng: &mut Rng, subject: &Value, binding_ns: &str) -> (String, String) {
+        let name = subject["name"].as_str().unwrap_or_default();
+        let of_ns = |ns: &str| -> Vec<(String, String)> {
+            self.service_accounts.iter().filter(|(n, _)| n == ns).cloned().collect()
+        };
+        match subject["kind"].as_str().unwrap_or_default() {
+            "ServiceAccount" => {
+                let ns = subject["namespace"].as_str().filter(|n| !n.is_empty()).unwrap_or(binding_ns);
+                (ns.to_string(), name.to_string())
+            }
+            "User" => match name.strip_prefix("system:serviceaccount:").and_then(|r| r.split_once(':')) {
+                Some((ns, n)) => (ns.to_string(), n.to_string()),
+                None => rng.pick(&self.identities()).clone(),
+            },
+            "Group" => match name.strip_prefix("system:serviceaccounts:") {
+                Some(ns) if !of_ns(ns).is_empty() => rng.pick(&of_ns(ns)).clone(),
+                _ => rng.pick(&self.service_accounts).clone(),
+            },
+            _ => rng.pick(&self.identities()).clone(),
+        }
+    }
+
+    fn targeted(&self, rng: &mut Rng) -> Option<((String, String), Sample)> {
+        let bindings = self.bindings();
+        let binding = *rng.pick(&bindings);
+        let subjects = binding["subjects"].as_array()?;
+        let binding_ns = binding["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+        let subject = rng_pick_value(rng, subjects).clone();
+        let identity = self.identity_for(rng, &subject, &binding_ns);
+        let rules = self.rules_of(binding);
+        if rules.is_empty() {
+            return None;
+        }
+        let rule = rules[rng.below(rules.len())].clone();
+        let strs = |v: &Value| -> Vec<String> {
+            v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+        };
+        let verbs = strs(&rule["verbs"]);
+        let mut verb = rng.pick(&verbs).clone();
+        if verb == "*" {
+            verb = rng.pick(&VERBS[..8]).to_string();
+        }
+        if let Some(urls) = rule.get("nonResourceURLs") {
+            let urls = strs(urls);
+            let url = rng.pick(&urls).clone();
+            let path = match url.as_str() {
+                "*" => rng.pick(REQUEST_PATHS).to_string(),
+                u if u.ends_with('*') => {
+                    format!("{}{}", u.trim_end_matches('*'), if rng.chance(50) { "x" } else { "" })
+                }
+                u => u.to_string(),
+            };
+            let verb = if rng.chance(80) { verb } else { rng.pick(REQUEST_URL_VERBS).to_string() };
+            return Some((identity, Sample::NonResource { verb, path }));
+        }
+        let (groups, resources) = (strs(&rule["apiGroups"]), strs(&rule["resources"]));
+        let fits: Vec<&(&str, &str, &str, bool)> = REQUEST_RESOURCES
+            .iter()
+            .filter(|(g, r, sub, _)| {
+                let combined = if sub.is_empty() { r.to_string() } else { format!("{r}/{sub}") };
+                (groups.iter().any(|x| x == "*" || x == g))
+                    && resources
+                        .iter()
+                        .any(|x| x == "*" || *x == combined || (!sub.is_empty() && *x == format!("*/{sub}")))
+            })
+            .collect();
+        let &&(group, resource, sub, namespaced) = if fits.is_empty() { return None } else { rng.pick(&fits) };
+        let names = strs(&rule["resourceNames"]);
+        let mut name = if !names.is_empty() && rng.chance(75) {
+            rng.pick(&names).clone()
+        } else if rng.chance(30) {
+            rng.pick(NAMES).to_string()
+        } else {
+            String::new()
+        };
+        let mut namespace = if !namespaced {
+            String::new()
+        } else if !binding_ns.is_empty() && rng.chance(80) {
+            binding_ns.clone()
+        } else {
+            rng.pick(&self.namespaces).clone()
+        };
+        // Near misses: change one dimension.
+        match rng.below(15) {
+            0 => verb = rng.pick(&VERBS[..8]).to_string(),
+            1 if namespaced => {
+                namespace = if rng.chance(50) { String::new() } else { rng.pick(&self.namespaces).clone() }
+            }
+            2 => name = if name.is_empty() { "n9".into() } else { String::new() },
+            _ => {}
+        }
+        if group.is_empty() && resource == "namespaces" {
+            namespace = if name.is_empty() { String::new() } else { rng.pick(&self.namespaces).clone() };
+            name = namespace.clone();
+        }
+        let sample = Sample::Resource {
+            verb,
+            group: group.into(),
+            resource: resource.into(),
+            subresource: sub.into(),
+            name,
+            namespace,
+            namespaced,
+        };
+        Some((identity, sample))
+    }
+
+    pub fn sample(&self, rng: &mut Rng) -> Sample {
+        if rng.chance(12) {
+            return Sample::NonResource {
+                verb: rng.pick(REQUEST_URL_VERBS).to_string(),
+                path: rng.pick(REQUEST_PATHS).to_string(),
+            };
+        }
+        let &(group, resource, sub, namespaced) = rng.pick(REQUEST_RESOURCES);
+        // Half the time take a verb the world's rules name, so that grants are exercised.
+        let verb = if rng.chance(50) && !self.granted.is_empty() {
+            let (v, _, _) = rng.pick(&self.granted);
+            if v == "*" { rng.pick(&VERBS[..8]).to_string() } else { v.clone() }
+        } else {
+            rng.pick(&VERBS[..8]).to_string()
+        };
+        let name = if rng.chance(45) { rng.pick(NAMES).to_string() } else { String::new() };
+        let namespace = if group.is_empty() && resource == "namespaces" {
+            if name.is_empty() { String::new() } else { rng.pick(&self.namespaces).clone() }
+        } else if !namespaced {
+            String::new()
+        } else {
+            match rng.below(10) {
+                0 => String::new(),
+                1 => "no-such-namespace".to_string(),
+                _ => rng.pick(&self.namespaces).clone(),
+            }
+        };
+        // `namespaces NAME` carries namespace NAME: keep the two equal.
+        let name = if group.is_empty() && resource == "namespaces" && !namespace.is_empty() {
+            namespace.clone()
+        } else {
+            name
+        };
+        Sample::Resource {
+            verb,
+            group: group.into(),
+            resource: resource.into(),
+            subresource: sub.into(),
+            name,
+            namespace,
+            namespaced,
+        }
+    }
+}
+
+impl Sample {
+    pub fn to_request(&self) -> kubectl_sa::rbac::Request {
+        use kubectl_sa::rbac::{Request, ResourceAttributes};
+        match self {
+            Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => Request::Resource {
+                verb: verb.clone(),
+                attrs: ResourceAttributes {
+                    group: group.clone(),
+                    resource: resource.clone(),
+                    subresource: subresource.clone(),
+                    name: name.clone(),
+                    namespace: namespace.clone(),
+                },
+            },
+            Sample::NonResource { verb, path } => Request::NonResource { verb: verb.clone(), path: path.clone() },
+        }
+    }
+
+    /// The SubjectAccessReview spec for this request by a ServiceAccount (username and its three groups).
+    pub fn sar(&self, ns: &str, name: &str) -> Value {
+        let user = format!("system:serviceaccount:{ns}:{name}");
+        let groups = json!(["system:serviceaccounts", format!("system:serviceaccounts:{ns}"), "system:authenticated"]);
+        let spec = match self {
+            Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => json!({
+                "user": user, "groups": groups,
+                "resourceAttributes": {"verb": verb, "group": group, "resource": resource, "subresource": subresource, "name": name, "namespace": namespace}
+            }),
+            Sample::NonResource { verb, path } => {
+                json!({"user": user, "groups": groups, "nonResourceAttributes": {"verb": verb, "path": path}})
+            }
+        };
+        json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec})
+    }
+
+    /// The command-line arguments of `kubectl sa explain|who-can` for this request.
+    pub fn cli_args(&self) -> Vec<String> {
+        match self {
+            Sample::NonResource { verb, path } => vec![verb.clone(), path.clone()],
+            Sample::Resource { verb, group, resource, subresource, name, namespace, namespaced } => {
+                let mut spec = if group.is_empty() { resource.clone() } else { format!("{resource}.{group}") };
+                if !subresource.is_empty() {
+                    spec = format!("{spec}/{subresource}");
+                }
+                let mut args = vec![verb.clone(), spec];
+                if !name.is_empty() {
+                    args.push(name.clone());
+                }
+                if *namespaced {
+                    if namespace.is_empty() {
+                        args.push("-A".into());
+                    } else {
+                        args.push("-n".into());
+                        args.push(namespace.clone());
+                    }
+                }
+                args
+            }
+        }
+    }
+}
