@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test, as CI does: formatting and lints, then the whole cargo test suite against a real control plane
+# (etcd, kube-apiserver, kube-controller-manager, kubectl) built from the Go modules pinned in tests/cluster/go.
+# The control plane is started once on 127.0.0.1 and stopped on exit, whatever happens.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+for tool in cargo go openssl python3; do
+  command -v "$tool" >/dev/null || { echo "run-all.sh: $tool is required (see README, Testing)" >&2; exit 2; }
+done
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+t0=$(date +%s)
+
+step "formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
+
+step "control-plane binaries (cached after the first build)"
+tests/cluster/go/build.sh >/dev/null
+
+step "building the tests"
+cargo test --locked --no-run
+
+step "starting the test cluster"
+dir=$(tests/cluster/up.sh --owner-pid $$)
+trap 'tests/cluster/down.sh "$dir" >/dev/null 2>&1 || true' EXIT
+
+step "cargo test"
+status=0
+KUBECTL_SA_TEST_CLUSTER="$dir" cargo test --locked -- --nocapture || status=$?
+echo "run-all.sh: finished in $(( $(date +%s) - t0 ))s" >&2
+exit "$status"
