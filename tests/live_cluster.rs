@@ -86,7 +86,7 @@ fn load_both(c: &TestCluster, rt: &tokio::runtime::Runtime, w: &World, snap_path
         std::fs::write(snap_path, c.snapshot_yaml()).unwrap();
         let snap = rt.block_on(load(&snapshot_flags(snap_path))).expect("snapshot load");
         let settled = |l: &Loaded| {
-            !l.cluster.notes.iter().any(|n| n.contains("aggregated"))
+            !l.cluster.has_computed_aggregation()
                 && w.service_accounts.iter().all(|(ns, name)| l.cluster.service_account(ns, name).is_some())
         };
         if settled(&live) && settled(&snap) {

@@ -7,10 +7,10 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::cli::{ExplainArgs, OutputFormat};
-use crate::cmd::{missing_namespace_note, parse_request};
+use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, no, warn, yes};
 use crate::rbac::request::parse_sa_username;
-use crate::rbac::{self, Decision, UserInfo};
+use crate::rbac::{self, Decision, ObjectRef, UserInfo};
 use crate::request_view::RequestView;
 use crate::source::Loaded;
 
@@ -64,8 +64,11 @@ pub fn run(args: &ExplainArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<E
     let user = UserInfo::service_account(&ns, &name);
     let decision = rbac::authorize(&loaded.cluster, &user, &parsed.request);
     let sa = loaded.cluster.service_account(&ns, &name);
-    let mut notes = loaded.cluster.notes.clone();
-    notes.extend(missing_namespace_note(&parsed.request, loaded));
+    let involved: Vec<ObjectRef> = rbac::bindings_for_user(&loaded.cluster, &user)
+        .into_iter()
+        .map(|id| ObjectRef::of_role_ref(loaded.cluster.binding(id)))
+        .collect();
+    let mut notes = answer_notes(&parsed.request, loaded, involved.iter());
     if sa.is_none() {
         notes.push(if loaded.is_live() {
             format!(

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 
 use crate::catalogue::{ResourceInfo, qualified};
 use crate::cli::RequestArgs;
-use crate::rbac::{Request, ResourceAttributes};
+use crate::rbac::{ObjectRef, Request, ResourceAttributes};
 use crate::source::Loaded;
 
 /// Verbs the API server uses for resource requests (plus the special verbs checked by authorizers and admission).
@@ -82,12 +82,31 @@ pub fn parse_request(args: &RequestArgs, loaded: &Loaded) -> Result<ParsedReques
     })
 }
 
-/// A note when the request's namespace is not among the namespaces read (RBAC is evaluated all the same).
-pub fn missing_namespace_note(request: &Request, loaded: &Loaded) -> Option<String> {
-    let ns = request.namespace();
+/// Notes worth showing with an answer: facts about the input, a request namespace that does not exist, and
+/// aggregated ClusterRoles among `roles` whose rules were computed here rather than read.
+pub fn answer_notes<'a>(request: &Request, loaded: &Loaded, roles: impl Iterator<Item = &'a ObjectRef>) -> Vec<String> {
     let cluster = &loaded.cluster;
-    (!ns.is_empty() && !cluster.namespaces.is_empty() && !cluster.namespaces.contains_key(ns))
-        .then(|| format!("namespace {ns:?} does not exist: RBAC is evaluated anyway, but any request in it would fail"))
+    let mut notes = cluster.notes.clone();
+    let ns = request.namespace();
+    if !ns.is_empty() && !cluster.namespaces.is_empty() && !cluster.namespaces.contains_key(ns) {
+        notes.push(format!(
+            "namespace {ns:?} does not exist: RBAC is evaluated anyway, but any request in it would fail"
+        ));
+    }
+    let mut computed: Vec<&str> = roles
+        .filter(|r| r.kind == "ClusterRole")
+        .filter(|r| cluster.cluster_roles.get(&r.name).is_some_and(|role| role.aggregation_computed))
+        .map(|r| r.name.as_str())
+        .collect();
+    computed.sort();
+    computed.dedup();
+    for name in computed {
+        notes.push(format!(
+            "ClusterRole {name:?} is aggregated but its stored rules lack rules of the ClusterRoles it selects (a \
+             hand-written manifest?); the union the aggregation controller would write is used"
+        ));
+    }
+    notes
 }
 
 fn check_verb(verb: &str, known: &[&str], loaded: &Loaded, info: Option<&ResourceInfo>) -> Result<()> {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{OutputFormat, WhoCanArgs};
-use crate::cmd::{missing_namespace_note, parse_request};
+use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, warn};
 use crate::rbac::{self, Grant, ResolutionError, ServiceAccountGrants, SubjectGrants, WhoCanScope};
 use crate::request_view::RequestView;
@@ -37,7 +37,11 @@ pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
         subjects: &result.subjects,
         service_accounts: &result.service_accounts,
         errors: &result.errors,
-        notes: loaded.cluster.notes.iter().cloned().chain(missing_namespace_note(&parsed.request, loaded)).collect(),
+        notes: answer_notes(
+            &parsed.request,
+            loaded,
+            result.subjects.iter().flat_map(|s| s.grants.iter().map(|g| &g.role)),
+        ),
     };
     match args.request.output {
         Some(OutputFormat::Json) => output::write_json(out, &report)?,

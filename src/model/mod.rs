@@ -319,7 +319,13 @@ impl ClusterBuilder {
     }
 
     pub fn build(self) -> Cluster {
-        let mut cluster = Cluster { skipped: self.skipped, crds: self.crds, ..Default::default() };
+        let mut cluster = Cluster { crds: self.crds, ..Default::default() };
+        if !self.skipped.is_empty() {
+            let total: usize = self.skipped.values().sum();
+            let kinds: Vec<String> = self.skipped.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            cluster.notes.push(format!("skipped {total} objects of kinds not needed ({})", kinds.join(", ")));
+        }
+        cluster.skipped = self.skipped;
         for role in self.roles {
             match role.kind {
                 RoleKind::ClusterRole => {
@@ -401,6 +407,11 @@ pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, Stri
 }
 
 impl Cluster {
+    /// Whether some aggregated ClusterRole's rules were computed here (see [`Role::aggregation_computed`]).
+    pub fn has_computed_aggregation(&self) -> bool {
+        self.cluster_roles.values().any(|r| r.aggregation_computed)
+    }
+
     /// Rewrites the rules of aggregated ClusterRoles the way the clusterrole-aggregation controller would, when
     /// the stored rules differ from that union (hand-written manifests); snapshots of live clusters are unchanged.
     fn aggregate_cluster_roles(&mut self) {
@@ -452,14 +463,6 @@ impl Cluster {
             }
             if !changed {
                 break;
-            }
-        }
-        for name in &aggregated {
-            if self.cluster_roles[name].aggregation_computed {
-                self.notes.push(format!(
-                    "ClusterRole {name:?} is aggregated and its stored rules differ from what the aggregation \
-                     controller would write; the computed union is used"
-                ));
             }
         }
     }
