@@ -173,6 +173,46 @@ pub struct Crd {
     pub subresources: Vec<String>,
 }
 
+/// A Pod: which ServiceAccount it runs as and how its token reaches it.
+#[derive(Debug, Clone)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub service_account: String,
+    pub automount: Option<bool>,
+    pub node_name: Option<String>,
+    /// Explicit projected serviceAccountToken volumes: (audience, expirationSeconds).
+    pub projected_tokens: Vec<(Option<String>, Option<i64>)>,
+    /// Secret volumes (to spot legacy token Secrets mounted by hand).
+    pub secret_volumes: Vec<String>,
+    pub env_names: BTreeSet<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A Secret of type kubernetes.io/service-account-token (a legacy, non-expiring token). Metadata only.
+#[derive(Debug, Clone)]
+pub struct TokenSecret {
+    pub namespace: String,
+    pub name: String,
+    pub service_account: String,
+    pub last_used: Option<String>,
+    pub invalid_since: Option<String>,
+    pub created: Option<String>,
+}
+
+/// Kinds the admission evaluator reads.
+pub const ADMISSION_KINDS: &[&str] = &[
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+];
+
+pub const SA_TOKEN_SECRET_TYPE: &str = "kubernetes.io/service-account-token";
+
 /// Identifies a binding inside [`Cluster`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BindingId {
@@ -196,6 +236,10 @@ pub struct ClusterBuilder {
     pub service_accounts: Vec<ServiceAccount>,
     pub namespaces: Vec<Namespace>,
     pub crds: Vec<Crd>,
+    pub pods: Vec<Pod>,
+    pub token_secrets: Vec<TokenSecret>,
+    /// Admission webhook configurations and policies, as read, for the admission evaluator.
+    pub admission_objects: Vec<(String, serde_json::Value)>,
     /// Kinds read but not needed, with their counts.
     pub skipped: BTreeMap<String, usize>,
 }
@@ -210,6 +254,9 @@ pub struct Cluster {
     pub service_accounts: BTreeMap<(String, String), ServiceAccount>,
     pub namespaces: BTreeMap<String, Namespace>,
     pub crds: Vec<Crd>,
+    pub pods: Vec<Pod>,
+    pub token_secrets: Vec<TokenSecret>,
+    pub admission_objects: Vec<(String, serde_json::Value)>,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -314,12 +361,74 @@ impl ClusterBuilder {
         });
     }
 
+    pub fn add_pod(&mut self, raw: raw::RawPod) {
+        let meta = raw.metadata;
+        let spec = raw.spec;
+        let volumes = spec.volumes.unwrap_or_default();
+        let projected_tokens = volumes
+            .iter()
+            .filter_map(|v| v.projected.as_ref())
+            .flat_map(|p| p.sources.iter().flatten())
+            .filter_map(|s| s.service_account_token.as_ref())
+            .map(|t| (t.audience.clone(), t.expiration_seconds))
+            .collect();
+        let secret_volumes = volumes.iter().filter_map(|v| v.secret.as_ref()?.secret_name.clone()).collect();
+        let env_names = spec
+            .containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten())
+            .flat_map(|c| c.env.iter().flatten().map(|e| e.name.clone()))
+            .collect();
+        self.pods.push(Pod {
+            namespace: meta.namespace.unwrap_or_else(|| "default".into()),
+            name: meta.name,
+            // The API server defaults an empty serviceAccountName to "default" (ServiceAccount admission).
+            service_account: spec
+                .service_account_name
+                .or(spec.service_account)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "default".into()),
+            automount: spec.automount_service_account_token,
+            node_name: spec.node_name,
+            projected_tokens,
+            secret_volumes,
+            env_names,
+            labels: meta.labels.unwrap_or_default(),
+            annotations: meta.annotations.unwrap_or_default(),
+        });
+    }
+
+    /// Keeps Secrets of type kubernetes.io/service-account-token (metadata only); other Secrets are counted as skipped.
+    pub fn add_secret(&mut self, raw: raw::RawSecret) {
+        if raw.secret_type.as_deref() != Some(SA_TOKEN_SECRET_TYPE) {
+            self.skip("Secret");
+            return;
+        }
+        let meta = raw.metadata;
+        let annotations = meta.annotations.unwrap_or_default();
+        let labels = meta.labels.unwrap_or_default();
+        self.token_secrets.push(TokenSecret {
+            namespace: meta.namespace.unwrap_or_else(|| "default".into()),
+            name: meta.name,
+            service_account: annotations.get("kubernetes.io/service-account.name").cloned().unwrap_or_default(),
+            last_used: labels.get("kubernetes.io/legacy-token-last-used").cloned(),
+            invalid_since: labels.get("kubernetes.io/legacy-token-invalid-since").cloned(),
+            created: meta.creation_timestamp,
+        });
+    }
+
     pub fn skip(&mut self, kind: &str) {
         *self.skipped.entry(kind.to_string()).or_default() += 1;
     }
 
     pub fn build(self) -> Cluster {
-        let mut cluster = Cluster { crds: self.crds, ..Default::default() };
+        let mut cluster = Cluster {
+            crds: self.crds,
+            pods: self.pods,
+            token_secrets: self.token_secrets,
+            admission_objects: self.admission_objects,
+            ..Default::default()
+        };
         if !self.skipped.is_empty() {
             let total: usize = self.skipped.values().sum();
             let kinds: Vec<String> = self.skipped.iter().map(|(k, n)| format!("{k}: {n}")).collect();

@@ -116,3 +116,82 @@ pub struct RawCrd {
     pub metadata: Meta,
     pub spec: CrdSpec,
 }
+
+/// A Pod, reduced to what the token and identity analysis needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawPod {
+    #[serde(default)]
+    pub metadata: Meta,
+    #[serde(default)]
+    pub spec: PodSpecLite,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodSpecLite {
+    pub service_account_name: Option<String>,
+    /// Deprecated alias of serviceAccountName, still honoured by the API server.
+    pub service_account: Option<String>,
+    pub automount_service_account_token: Option<bool>,
+    pub node_name: Option<String>,
+    pub volumes: Option<Vec<VolumeLite>>,
+    pub containers: Vec<ContainerLite>,
+    pub init_containers: Option<Vec<ContainerLite>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VolumeLite {
+    pub name: String,
+    pub projected: Option<ProjectedLite>,
+    pub secret: Option<SecretVolumeLite>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SecretVolumeLite {
+    pub secret_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProjectedLite {
+    pub sources: Option<Vec<ProjectionLite>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProjectionLite {
+    pub service_account_token: Option<ServiceAccountTokenProjection>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceAccountTokenProjection {
+    pub audience: Option<String>,
+    pub expiration_seconds: Option<i64>,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContainerLite {
+    pub name: String,
+    pub env: Option<Vec<EnvLite>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EnvLite {
+    pub name: String,
+}
+
+/// A Secret's metadata and type. Its data is never read into memory (serde skips it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawSecret {
+    #[serde(default)]
+    pub metadata: Meta,
+    #[serde(default, rename = "type")]
+    pub secret_type: Option<String>,
+}

@@ -132,17 +132,32 @@ async fn with_timeout<T>(conn: &Connection, what: &str, fut: impl Future<Output 
 
 /// Lists every object under `path` (e.g. `/api/v1/serviceaccounts`), page by page.
 pub async fn list_all<T: DeserializeOwned>(conn: &Connection, path: &str, what: &str) -> Result<Vec<T>> {
+    list_all_as(conn, path, what, None).await
+}
+
+/// Like [`list_all`], with an Accept header (e.g. metadata-only lists) and `path` possibly carrying a query.
+pub async fn list_all_as<T: DeserializeOwned>(
+    conn: &Connection,
+    path: &str,
+    what: &str,
+    accept: Option<&str>,
+) -> Result<Vec<T>> {
     let mut restarts = 0;
     'restart: loop {
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut url = format!("{path}?limit={}", conn.chunk_size);
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            let mut url = format!("{path}{joiner}limit={}", conn.chunk_size);
             if let Some(t) = &token {
                 url.push_str("&continue=");
                 url.push_str(&percent_encode(t));
             }
-            let req = http::Request::get(&url).body(Vec::new()).context("cannot build request")?;
+            let mut req = http::Request::get(&url);
+            if let Some(a) = accept {
+                req = req.header(http::header::ACCEPT, a);
+            }
+            let req = req.body(Vec::new()).context("cannot build request")?;
             let page: Result<ListPage<T>, kube::Error> =
                 with_timeout(conn, what, async { Ok(conn.client.request::<ListPage<T>>(req).await) }).await?;
             match page {
@@ -207,6 +222,66 @@ pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Re
             .with_context(|| format!("ClusterRoleBinding {name:?}"))?;
     }
     Ok(())
+}
+
+/// Metadata-only lists: Secret data never leaves the API server.
+const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9";
+
+/// Pods and legacy token Secrets of one namespace. Best effort: a refusal becomes a note, since the answer
+/// about authorization does not depend on them.
+pub async fn load_workloads(conn: &Connection, namespace: &str, builder: &mut ClusterBuilder) -> Vec<String> {
+    let mut notes = Vec::new();
+    let pods_path = format!("/api/v1/namespaces/{namespace}/pods");
+    let secrets_path = format!(
+        "/api/v1/namespaces/{namespace}/secrets?fieldSelector=type%3D{}",
+        percent_encode(crate::model::SA_TOKEN_SECRET_TYPE)
+    );
+    let (pods_what, secrets_what) =
+        (format!("list pods in namespace {namespace}"), format!("list token secrets in namespace {namespace}"));
+    let (pods, secrets) = tokio::join!(
+        list_all::<raw::RawPod>(conn, &pods_path, &pods_what),
+        list_all_as::<raw::RawSecret>(conn, &secrets_path, &secrets_what, Some(METADATA_ONLY)),
+    );
+    match pods {
+        Ok(pods) => pods.into_iter().for_each(|p| builder.add_pod(p)),
+        Err(e) => notes.push(format!("pods unknown: {e:#}")),
+    }
+    match secrets {
+        Ok(secrets) => secrets.into_iter().for_each(|mut s| {
+            // The field selector guarantees the type; metadata-only items do not carry it.
+            s.secret_type = Some(crate::model::SA_TOKEN_SECRET_TYPE.to_string());
+            builder.add_secret(s)
+        }),
+        Err(e) => notes.push(format!("token secrets unknown: {e:#}")),
+    }
+    notes
+}
+
+/// Admission webhook configurations and policies. A kind the server does not serve (e.g. MutatingAdmissionPolicy
+/// when its feature is off) is skipped; a refusal becomes a note.
+pub async fn load_admission(conn: &Connection, catalogue: &Catalogue, builder: &mut ClusterBuilder) -> Vec<String> {
+    let mut notes = Vec::new();
+    let kinds = [
+        ("mutatingwebhookconfigurations", "MutatingWebhookConfiguration"),
+        ("validatingwebhookconfigurations", "ValidatingWebhookConfiguration"),
+        ("validatingadmissionpolicies", "ValidatingAdmissionPolicy"),
+        ("validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding"),
+        ("mutatingadmissionpolicies", "MutatingAdmissionPolicy"),
+        ("mutatingadmissionpolicybindings", "MutatingAdmissionPolicyBinding"),
+    ];
+    for (resource, kind) in kinds {
+        let Some(info) =
+            catalogue.entries.iter().find(|e| e.group == "admissionregistration.k8s.io" && e.resource == resource)
+        else {
+            continue;
+        };
+        let path = format!("/apis/{}/{}/{resource}", info.group, info.version);
+        match list_all::<serde_json::Value>(conn, &path, &format!("list {resource}.{}", info.group)).await {
+            Ok(items) => builder.admission_objects.extend(items.into_iter().map(|v| (kind.to_string(), v))),
+            Err(e) => notes.push(format!("admission configuration unknown: {e:#}")),
+        }
+    }
+    notes
 }
 
 // Aggregated discovery (apidiscovery.k8s.io/v2): the whole API in two requests.

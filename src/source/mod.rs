@@ -27,8 +27,21 @@ impl Loaded {
     }
 }
 
+/// What a command needs beyond the RBAC objects (fetched live only when asked; snapshots hold what they hold).
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    /// Pods and legacy token Secrets of this namespace.
+    pub workloads_in: Option<String>,
+    /// Admission webhook configurations and policies.
+    pub admission: bool,
+}
+
 /// Loads from the snapshot files if `-f` was given, else from the cluster of the kubeconfig context.
 pub async fn load(flags: &ConnectionFlags) -> Result<Loaded> {
+    load_with(flags, &Needs::default()).await
+}
+
+pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded> {
     let mut builder = ClusterBuilder::default();
     if !flags.filename.is_empty() {
         snapshot::load_paths(&flags.filename, &mut builder)?;
@@ -40,6 +53,15 @@ pub async fn load(flags: &ConnectionFlags) -> Result<Loaded> {
     }
     let conn = live::connect(flags).await?;
     let (catalogue, ()) = tokio::try_join!(live::discover(&conn), live::load_objects(&conn, &mut builder))?;
+    let mut notes = Vec::new();
+    if let Some(ns) = &needs.workloads_in {
+        notes.extend(live::load_workloads(&conn, ns, &mut builder).await);
+    }
+    if needs.admission {
+        notes.extend(live::load_admission(&conn, &catalogue, &mut builder).await);
+    }
     let namespace = flags.namespace.clone().unwrap_or_else(|| conn.default_namespace.clone());
-    Ok(Loaded { cluster: builder.build(), catalogue, namespace, connection: Some(conn) })
+    let mut cluster = builder.build();
+    cluster.notes.extend(notes);
+    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn) })
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
-use crate::model::{BindingKind, ClusterBuilder, RoleKind, raw};
+use crate::model::{ADMISSION_KINDS, BindingKind, ClusterBuilder, RoleKind, raw};
 
 /// Reads every path (file, directory recursively, or `-` for stdin) into the builder.
 pub fn load_paths(paths: &[PathBuf], builder: &mut ClusterBuilder) -> Result<()> {
@@ -165,6 +165,9 @@ pub fn add_object(kind: &str, doc: Value, builder: &mut ClusterBuilder) -> Resul
         "ServiceAccount" => builder.add_service_account(serde_json::from_value(doc).with_context(ctx)?),
         "Namespace" => builder.add_namespace(serde_json::from_value(doc).with_context(ctx)?),
         "CustomResourceDefinition" => builder.add_crd(serde_json::from_value(doc).with_context(ctx)?),
+        "Pod" => builder.add_pod(serde_json::from_value(doc).with_context(ctx)?),
+        "Secret" => builder.add_secret(serde_json::from_value(doc).with_context(ctx)?),
+        k if ADMISSION_KINDS.contains(&k) => builder.admission_objects.push((k.to_string(), doc)),
         other => builder.skip(other),
     }
     Ok(())
