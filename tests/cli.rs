@@ -304,12 +304,12 @@ fn wide_output_shows_the_rule() {
 
 #[test]
 fn kinds_not_needed_are_skipped_and_counted() {
-    let input = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: x, namespace: default}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p, namespace: default}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: y, namespace: default}\n";
+    let input = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: x, namespace: default}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: p, namespace: default}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: y, namespace: default}\n";
     let out = sa().args(["-f", "-", "who-can", "get", "pods", "-o", "json"]).write_stdin(input).output().unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        v["notes"].as_array().unwrap().iter().any(|n| n == "skipped 3 objects of kinds not needed (Deployment: 2, Pod: 1)"),
+        v["notes"].as_array().unwrap().iter().any(|n| n == "skipped 3 objects of kinds not needed (ConfigMap: 1, Deployment: 2)"),
         "{v}"
     );
 }
