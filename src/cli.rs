@@ -163,4 +163,21 @@ pub struct ExplainArgs {
 
     #[command(flatten)]
     pub request: RequestArgs,
+
+    /// Print only the least-privilege Role/ClusterRole and binding YAML that would allow exactly this request.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Skip the SubjectAccessReview that asks the live API server for its own decision.
+    #[arg(long)]
+    pub no_server_check: bool,
+
+    /// The object of a create/update/patch (YAML or JSON), for objectSelector, PodSecurity and --dry-run.
+    #[arg(long, value_name = "FILE")]
+    pub object: Option<PathBuf>,
+
+    /// Live: perform the request server-side as the ServiceAccount with dryRun=All (impersonating it) and report
+    /// the real authorization and admission outcome. Needs permission to impersonate the ServiceAccount.
+    #[arg(long)]
+    pub dry_run: bool,
 }

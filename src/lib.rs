@@ -3,6 +3,7 @@
 //! Layout: [`cli`] (flags), [`source`] (live and snapshot loading), [`model`] (the cluster in memory, indexed),
 //! [`rbac`] (pure evaluation), [`catalogue`] (resource names), [`cmd`] (one module per subcommand), [`output`].
 
+pub mod authn;
 pub mod catalogue;
 pub mod cli;
 pub mod cmd;
@@ -32,24 +33,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         }
     };
     output::init_color(cli.color);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = match &cli.command {
-        Command::Version => cmd::version::run(&mut out)?,
-        Command::WhoCan(args) => {
-            let loaded = load(&cli)?;
-            cmd::who_can::run(args, &loaded, &mut out)?
-        }
-        Command::Explain(args) => {
-            let loaded = load(&cli)?;
-            cmd::explain::run(args, &loaded, &mut out)?
-        }
-    };
-    out.flush()?;
-    Ok(code)
-}
-
-fn load(cli: &Cli) -> Result<source::Loaded> {
     // Checked even for snapshots, so a typo is reported whatever the source.
     cli.connection.request_timeout()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -57,5 +40,16 @@ fn load(cli: &Cli) -> Result<source::Loaded> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(source::load(&cli.connection))
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = match &cli.command {
+        Command::Version => cmd::version::run(&mut out)?,
+        Command::WhoCan(args) => {
+            let loaded = runtime.block_on(source::load(&cli.connection))?;
+            cmd::who_can::run(args, &loaded, &mut out)?
+        }
+        Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
+    };
+    out.flush()?;
+    Ok(code)
 }

@@ -1,41 +1,72 @@
-//! `kubectl sa explain SA VERB RESOURCE [NAME]`: may this ServiceAccount make the request, and why.
+//! `kubectl sa explain SA VERB RESOURCE [NAME]`: one request by a ServiceAccount through the API server's stages:
+//! authentication, authorization (with "why not" and the server's own answer) and admission, then one verdict.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::cli::{ExplainArgs, OutputFormat};
+use crate::authn::{self, AuthenticationReport};
+use crate::cli::{ConnectionFlags, ExplainArgs, OutputFormat};
 use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, no, warn, yes};
+use crate::rbac::near_miss::{NearMiss, near_misses};
 use crate::rbac::request::parse_sa_username;
-use crate::rbac::{self, Decision, ObjectRef, UserInfo};
+use crate::rbac::{self, Grant, ObjectRef, ResolutionError, UserInfo, fix};
 use crate::request_view::RequestView;
-use crate::source::Loaded;
+use crate::source::live::{self, DryRunOutcome, ServerCheckError};
+use crate::source::{self, Needs};
+
+/// Verbs the admission chain sees (get, list and watch are never admitted).
+const ADMITTED_VERBS: &[&str] = &["create", "update", "patch", "delete", "deletecollection"];
+const CONNECT_SUBRESOURCES: &[&str] = &["exec", "attach", "portforward", "proxy"];
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServiceAccountView {
-    pub namespace: String,
-    pub name: String,
-    pub exists: bool,
+pub struct ServerCheck {
+    /// "agrees", "another-authorizer-allowed", "another-authorizer-denied", "forbidden", "error", "skipped".
+    pub outcome: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub server: Option<live::ServerDecision>,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthorizationStage<'a> {
+    /// The final authorization answer: the server's when it was asked, else RBAC's.
+    allowed: bool,
+    /// RBAC's own answer, computed from the objects.
+    rbac_allowed: bool,
+    reason: &'a str,
+    grants: &'a [Grant],
+    errors: &'a [ResolutionError],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    near_misses: Vec<NearMiss>,
+    server_check: ServerCheck,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ExplainReport<'a> {
     allowed: bool,
-    service_account: ServiceAccountView,
-    user: UserInfo,
+    service_account: &'a authn::ServiceAccountView,
+    user: &'a UserInfo,
     request: RequestView,
-    authorization: &'a Decision,
+    authentication: &'a AuthenticationReport,
+    authorization: AuthorizationStage<'a>,
+    admission: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dry_run: Option<DryRunOutcome>,
     /// What the API server would answer when not allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     forbidden_message: Option<String>,
+    /// The least-privilege objects that would allow the request (when it is denied).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fix: Vec<serde_json::Value>,
     notes: Vec<String>,
+    verdict: String,
 }
 
 /// Parses `NAMESPACE:NAME`, `NAMESPACE/NAME`, `system:serviceaccount:NAMESPACE:NAME` or `NAME`.
@@ -58,54 +89,190 @@ pub fn parse_service_account(arg: &str, default_namespace: &str) -> Result<(Stri
     Ok((ns, name))
 }
 
-pub fn run(args: &ExplainArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
-    let (ns, name) = parse_service_account(&args.service_account, &loaded.namespace)?;
-    let parsed = parse_request(&args.request, loaded)?;
+fn read_object(path: &std::path::Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read --object {}", path.display()))?;
+    let value: serde_json::Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).with_context(|| format!("--object {} is not valid JSON", path.display()))?
+    } else {
+        serde_saphyr::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "--object {} is not valid YAML: {}",
+                path.display(),
+                e.to_string().lines().next().unwrap_or("")
+            )
+        })?
+    };
+    if value.get("kind").and_then(|k| k.as_str()).is_none() {
+        bail!("--object {} has no kind: give one Kubernetes object", path.display());
+    }
+    Ok(value)
+}
+
+pub fn run(
+    args: &ExplainArgs,
+    flags: &ConnectionFlags,
+    runtime: &tokio::runtime::Runtime,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let default_ns =
+        flags.namespace.clone().or_else(|| live::context_namespace(flags)).unwrap_or_else(|| "default".into());
+    let (ns, name) = parse_service_account(&args.service_account, &default_ns)?;
+    let object = args.object.as_deref().map(read_object).transpose()?;
+    let resource_arg = &args.request.resource;
+    let admitted = ADMITTED_VERBS.contains(&args.request.verb.as_str())
+        || CONNECT_SUBRESOURCES.iter().any(|s| resource_arg.ends_with(&format!("/{s}")))
+        || args.request.subresource.as_deref().is_some_and(|s| CONNECT_SUBRESOURCES.contains(&s));
+    let needs = Needs { workloads_in: Some(ns.clone()), admission: admitted && !resource_arg.starts_with('/') };
+    let loaded = runtime.block_on(source::load_with(flags, &needs))?;
+    if args.dry_run && !loaded.is_live() {
+        bail!("--dry-run needs a live cluster: it cannot be used with -f");
+    }
+    let parsed = parse_request(&args.request, &loaded)?;
+    let request = &parsed.request;
     let user = UserInfo::service_account(&ns, &name);
-    let decision = rbac::authorize(&loaded.cluster, &user, &parsed.request);
-    let sa = loaded.cluster.service_account(&ns, &name);
+    let decision = rbac::authorize(&loaded.cluster, &user, request);
+    let misses = if decision.allowed { Vec::new() } else { near_misses(&loaded.cluster, &user, request) };
+    let fix_objects = if decision.allowed { Vec::new() } else { fix::least_privilege(&ns, &name, request) };
+
+    if args.fix && args.request.output.is_none() {
+        if decision.allowed {
+            writeln!(out, "# {ns}/{name} may already {request}: nothing to fix")?;
+        } else {
+            out.write_all(fix::to_yaml(&fix_objects)?.as_bytes())?;
+        }
+        return Ok(if decision.allowed { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    }
+
+    let authentication = authn::analyse(&loaded.cluster, &ns, &name, loaded.is_live(), loaded.workloads_known);
+    let server_check = match (&loaded.connection, args.no_server_check) {
+        (None, _) => ServerCheck {
+            outcome: "skipped".into(),
+            server: None,
+            message: "not asked: the objects come from a snapshot".into(),
+        },
+        (Some(_), true) => {
+            ServerCheck { outcome: "skipped".into(), server: None, message: "skipped (--no-server-check)".into() }
+        }
+        (Some(conn), false) => {
+            server_check(runtime.block_on(live::subject_access_review(conn, &user, request)), decision.allowed)
+        }
+    };
+    let allowed = server_check.server.as_ref().map_or(decision.allowed, |s| s.allowed);
+    let dry_run = match (&loaded.connection, args.dry_run) {
+        (Some(conn), true) => {
+            let info = parsed.resource.as_ref().context("--dry-run applies to resource requests")?;
+            Some(runtime.block_on(live::dry_run(conn, &user, request, info, object.as_ref()))?)
+        }
+        _ => None,
+    };
+    let admission = serde_json::json!({"applies": false});
+
     let involved: Vec<ObjectRef> = rbac::bindings_for_user(&loaded.cluster, &user)
         .into_iter()
         .map(|id| ObjectRef::of_role_ref(loaded.cluster.binding(id)))
         .collect();
-    let mut notes = answer_notes(&parsed.request, loaded, involved.iter());
-    if sa.is_none() {
-        notes.push(if loaded.is_live() {
-            format!(
-                "ServiceAccount {ns}/{name} does not exist: no token can authenticate as it; RBAC is evaluated anyway \
-                 (the authorizer does not check existence)"
-            )
-        } else {
-            format!(
-                "ServiceAccount {ns}/{name} is not in the snapshot: if it does not exist, no token can authenticate as \
-                 it; RBAC is evaluated anyway (the authorizer does not check existence)"
-            )
-        });
-    }
+    let notes = answer_notes(request, &loaded, involved.iter());
+    let verdict = verdict_line(&ns, &name, request, allowed, &authentication, dry_run.as_ref());
     let report = ExplainReport {
-        allowed: decision.allowed,
-        service_account: ServiceAccountView {
-            namespace: ns.clone(),
-            name: name.clone(),
-            exists: sa.is_some(),
-            uid: sa.and_then(|s| s.uid.clone()),
+        allowed,
+        service_account: &authentication.service_account,
+        user: &authentication.user,
+        request: RequestView::from(request),
+        authentication: &authentication,
+        authorization: AuthorizationStage {
+            allowed,
+            rbac_allowed: decision.allowed,
+            reason: &decision.reason,
+            grants: &decision.grants,
+            errors: &decision.errors,
+            near_misses: misses,
+            server_check,
         },
-        request: RequestView::from(&parsed.request),
-        forbidden_message: (!decision.allowed).then(|| parsed.request.forbidden_message(&user.username)),
-        user,
-        authorization: &decision,
+        admission,
+        dry_run,
+        forbidden_message: (!allowed).then(|| request.forbidden_message(&user.username)),
+        fix: fix_objects,
         notes,
+        verdict,
     };
     match args.request.output {
         Some(OutputFormat::Json) => output::write_json(out, &report)?,
         Some(OutputFormat::Yaml) => output::write_yaml(out, &report)?,
-        format => print_text(out, &report, &parsed.request, format == Some(OutputFormat::Wide))?,
+        format => print_text(out, &report, request, format == Some(OutputFormat::Wide))?,
     }
-    Ok(if decision.allowed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if allowed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn server_check(
+    answer: std::result::Result<live::ServerDecision, ServerCheckError>,
+    rbac_allowed: bool,
+) -> ServerCheck {
+    match answer {
+        Ok(s) => {
+            let (outcome, message) = match (s.allowed, rbac_allowed) {
+                (true, true) | (false, false) => ("agrees", "the API server's SubjectAccessReview agrees".to_string()),
+                (true, false) => (
+                    "another-authorizer-allowed",
+                    format!(
+                        "the API server allows it although RBAC does not: another authorizer decided (system:masters, \
+                         Node, Webhook, ABAC or AlwaysAllow){}",
+                        if s.reason.is_empty() { String::new() } else { format!("; its reason: {:?}", s.reason) }
+                    ),
+                ),
+                (false, true) => (
+                    "another-authorizer-denied",
+                    format!(
+                        "the API server denies it although RBAC allows: an authorizer before RBAC (a Webhook or \
+                         AlwaysDeny) decided{}",
+                        if s.reason.is_empty() { String::new() } else { format!("; its reason: {:?}", s.reason) }
+                    ),
+                ),
+            };
+            ServerCheck { outcome: outcome.into(), server: Some(s), message }
+        }
+        Err(ServerCheckError::Forbidden(msg)) => ServerCheck {
+            outcome: "forbidden".into(),
+            server: None,
+            message: format!(
+                "not checked with the API server: you may not create subjectaccessreviews ({msg}); the answer is RBAC's"
+            ),
+        },
+        Err(ServerCheckError::Other(e)) => ServerCheck {
+            outcome: "error".into(),
+            server: None,
+            message: format!("not checked with the API server: {e:#}; the answer is RBAC's"),
+        },
+    }
+}
+
+fn verdict_line(
+    ns: &str,
+    name: &str,
+    request: &rbac::Request,
+    allowed: bool,
+    authn: &AuthenticationReport,
+    dry_run: Option<&DryRunOutcome>,
+) -> String {
+    let who = format!("{ns}/{name}");
+    let mut line = if allowed { format!("{who} can {request}") } else { format!("{who} cannot {request}") };
+    if authn.can_authenticate == Some(false) {
+        line.push_str(" (but no token can authenticate as it: the ServiceAccount does not exist)");
+    }
+    if let Some(d) = dry_run {
+        if d.impersonation_refused {
+            line.push_str("; the dry run could not impersonate it");
+        } else if d.succeeded {
+            line.push_str("; the server-side dry run passed authorization and admission");
+        } else {
+            line.push_str(&format!("; the server-side dry run failed: {} {}", d.code, d.message));
+        }
+    }
+    line
 }
 
 fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, wide: bool) -> Result<()> {
-    let sa = &r.service_account;
+    let a = r.authentication;
+    let sa = r.service_account;
     let sa_state = match (&sa.exists, &sa.uid) {
         (true, Some(uid)) => format!("exists, uid {uid}"),
         (true, None) => "exists".to_string(),
@@ -119,39 +286,124 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
     ];
     writeln!(out, "{}\n", output::table(&["", ""], rows).lines().skip(1).collect::<Vec<_>>().join("\n"))?;
 
-    let d = r.authorization;
-    if d.allowed {
-        writeln!(out, "{} {}", heading("AUTHORIZATION (RBAC):"), yes("ALLOWED"))?;
-        for g in &d.grants {
-            let line =
-                format!("  {} -> {}  rule #{}: {}  (subject {})", g.binding, g.role, g.rule_index, g.rule, g.subject);
-            writeln!(out, "{line}")?;
+    // 1. Authentication
+    let authn_mark = match a.can_authenticate {
+        Some(true) => yes("OK"),
+        Some(false) => no("NO TOKEN CAN AUTHENTICATE"),
+        None => warn("UNKNOWN"),
+    };
+    writeln!(out, "{} {authn_mark}", heading("1. AUTHENTICATION:"))?;
+    writeln!(out, "  {}", a.verdict)?;
+    if let Some(pods) = &a.pods {
+        for p in pods {
+            let token = if p.automount { "token mounted" } else { "no token mounted" };
+            writeln!(out, "  pod {}: {token} (automount from {})", p.name, p.automount_source)?;
+            for t in &p.projected_tokens {
+                writeln!(out, "    projected token, audience {:?}", t.audience)?;
+            }
+        }
+    }
+    for t in a.legacy_tokens.iter().flatten() {
+        writeln!(
+            out,
+            "  legacy token Secret {} (last used: {}{})",
+            t.secret,
+            t.last_used.as_deref().unwrap_or("never recorded"),
+            t.invalid_since.as_deref().map(|d| format!(", invalid since {d}")).unwrap_or_default()
+        )?;
+    }
+    for c in &a.cloud_identities {
+        writeln!(out, "  cloud identity: {} {} ({})", c.provider, c.identity, c.source)?;
+    }
+    for w in &a.warnings {
+        writeln!(out, "  {}", warn(&format!("warning: {w}")))?;
+    }
+    writeln!(out)?;
+
+    // 2. Authorization
+    let z = &r.authorization;
+    let mark = if z.rbac_allowed { yes("ALLOWED") } else { no("DENIED") };
+    writeln!(out, "{} {mark}", heading("2. AUTHORIZATION (RBAC):"))?;
+    if z.rbac_allowed {
+        for g in z.grants {
+            writeln!(
+                out,
+                "  {} -> {}  rule #{}: {}  (subject {})",
+                g.binding, g.role, g.rule_index, g.rule, g.subject
+            )?;
         }
         if wide {
-            writeln!(out, "  {}", dim(&format!("API server reason: {}", d.reason)))?;
+            writeln!(out, "  {}", dim(&format!("API server reason: {}", z.reason)))?;
         }
     } else {
-        writeln!(out, "{} {}", heading("AUTHORIZATION (RBAC):"), no("DENIED"))?;
         writeln!(
             out,
             "  No binding of this ServiceAccount, its groups or its User alias has a rule that allows the request."
         )?;
-        if let Some(msg) = &r.forbidden_message {
-            writeln!(out, "  The API server would answer 403 Forbidden: {msg}")?;
+        if !z.near_misses.is_empty() {
+            writeln!(out, "  Near misses (best first):")?;
+            let shown = if wide { z.near_misses.len() } else { z.near_misses.len().min(8) };
+            for m in &z.near_misses[..shown] {
+                writeln!(
+                    out,
+                    "  - {} -> {}, via {} ({}) [{}]: {}",
+                    m.binding, m.role, m.subject, m.reaches, m.dimension, m.message
+                )?;
+            }
+            if shown < z.near_misses.len() {
+                writeln!(out, "  ... {} more (-o wide or -o json)", z.near_misses.len() - shown)?;
+            }
+        }
+        if !r.fix.is_empty() {
+            writeln!(out, "  Least-privilege fix: rerun with --fix | kubectl apply -f -")?;
         }
     }
-    for e in &d.errors {
+    for e in z.errors {
         writeln!(out, "  {}", warn(&format!("warning: {} has a dangling roleRef: {}", e.binding, e.message)))?;
     }
-    for n in &r.notes {
-        writeln!(out, "  {}", dim(&format!("note: {n}")))?;
+    let check = &z.server_check;
+    let check_text = match check.outcome.as_str() {
+        "agrees" => yes(&check.message),
+        "skipped" => dim(&check.message),
+        _ => warn(&check.message),
+    };
+    writeln!(out, "  server check: {check_text}")?;
+    if !r.allowed
+        && let Some(msg) = &r.forbidden_message
+    {
+        writeln!(out, "  The API server answers 403 Forbidden: {msg}")?;
     }
     writeln!(out)?;
-    let who = format!("{}/{}", sa.namespace, sa.name);
-    if d.allowed {
-        writeln!(out, "{} {who} can {request}", yes("yes:"))?;
+
+    // 3. Admission
+    if r.admission["applies"] == true || r.dry_run.is_some() {
+        writeln!(out, "{}", heading("3. ADMISSION:"))?;
+        if let Some(d) = &r.dry_run {
+            let result = if d.succeeded {
+                yes("passed")
+            } else if d.impersonation_refused {
+                warn(
+                    "not run: you may not impersonate this ServiceAccount (needs impersonate on serviceaccounts, users and groups)",
+                )
+            } else {
+                no(&format!("{} {}: {}", d.code, d.reason, d.message))
+            };
+            writeln!(
+                out,
+                "  server-side dry run ({} {}?dryRun=All as the ServiceAccount): {result}",
+                d.method, d.path
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    for n in &r.notes {
+        writeln!(out, "{}", dim(&format!("note: {n}")))?;
+    }
+    if r.allowed {
+        writeln!(out, "{} {}", yes("VERDICT: yes:"), r.verdict)?;
     } else {
-        writeln!(out, "{} {who} cannot {request}", no("no:"))?;
+        writeln!(out, "{} {}", no("VERDICT: no:"), r.verdict)?;
     }
     Ok(())
 }

@@ -390,3 +390,174 @@ pub async fn discover(conn: &Connection) -> Result<Catalogue> {
     }
     Ok(Catalogue { entries })
 }
+
+/// The API server's own decision for a user, from a SubjectAccessReview.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerDecision {
+    pub allowed: bool,
+    pub denied: bool,
+    pub reason: String,
+    pub evaluation_error: String,
+}
+
+/// Why a server-side check could not be made.
+#[derive(Debug)]
+pub enum ServerCheckError {
+    /// The caller may not create subjectaccessreviews (or impersonate, for dry runs).
+    Forbidden(String),
+    Other(anyhow::Error),
+}
+
+fn review_spec(user: &crate::rbac::UserInfo, request: &crate::rbac::Request) -> serde_json::Value {
+    use crate::rbac::Request;
+    let mut spec = serde_json::json!({"user": user.username, "groups": user.groups});
+    match request {
+        Request::Resource { verb, attrs } => {
+            spec["resourceAttributes"] = serde_json::json!({
+                "verb": verb, "group": attrs.group, "resource": attrs.resource, "subresource": attrs.subresource,
+                "name": attrs.name, "namespace": attrs.namespace,
+            });
+        }
+        Request::NonResource { verb, path } => {
+            spec["nonResourceAttributes"] = serde_json::json!({"verb": verb, "path": path});
+        }
+    }
+    serde_json::json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec})
+}
+
+/// Asks the API server whether `user` may make `request` (the whole authorizer chain, not only RBAC).
+pub async fn subject_access_review(
+    conn: &Connection,
+    user: &crate::rbac::UserInfo,
+    request: &crate::rbac::Request,
+) -> std::result::Result<ServerDecision, ServerCheckError> {
+    let body = serde_json::to_vec(&review_spec(user, request)).map_err(|e| ServerCheckError::Other(e.into()))?;
+    let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .map_err(|e| ServerCheckError::Other(e.into()))?;
+    let what = "create a SubjectAccessReview";
+    let answer = with_timeout(conn, what, async { Ok(conn.client.request::<serde_json::Value>(req).await) })
+        .await
+        .map_err(ServerCheckError::Other)?;
+    match answer {
+        Ok(v) => {
+            let status = &v["status"];
+            let text = |k: &str| status[k].as_str().unwrap_or_default().to_string();
+            Ok(ServerDecision {
+                allowed: status["allowed"].as_bool().unwrap_or(false),
+                denied: status["denied"].as_bool().unwrap_or(false),
+                reason: text("reason"),
+                evaluation_error: text("evaluationError"),
+            })
+        }
+        Err(kube::Error::Api(s)) if s.code == 403 => Err(ServerCheckError::Forbidden(s.message.clone())),
+        Err(e) => Err(ServerCheckError::Other(describe_error(what, &conn.server, &e))),
+    }
+}
+
+/// What the API server answered to a dry-run of the request made as the ServiceAccount.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRunOutcome {
+    pub method: String,
+    pub path: String,
+    /// HTTP status code.
+    pub code: u16,
+    /// 2xx: authorization and every admission step passed (nothing was persisted: dryRun=All).
+    pub succeeded: bool,
+    /// The Status reason (Forbidden, Invalid, NotFound, ...) and message when it failed.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    /// The caller may not impersonate the ServiceAccount, so nothing was learnt about the request.
+    pub impersonation_refused: bool,
+}
+
+/// Performs the request server-side with `dryRun=All`, impersonating the ServiceAccount's username and groups.
+/// `object` is the body for create/update/patch.
+pub async fn dry_run(
+    conn: &Connection,
+    user: &crate::rbac::UserInfo,
+    request: &crate::rbac::Request,
+    info: &crate::catalogue::ResourceInfo,
+    object: Option<&serde_json::Value>,
+) -> Result<DryRunOutcome> {
+    use crate::rbac::Request;
+    let Request::Resource { verb, attrs } = request else {
+        bail!("--dry-run applies to resource requests, not to non-resource URLs");
+    };
+    if matches!(attrs.subresource.as_str(), "exec" | "attach" | "portforward" | "proxy") {
+        bail!(
+            "--dry-run cannot perform connect requests ({}/{}); it has no dry-run mode",
+            attrs.resource,
+            attrs.subresource
+        );
+    }
+    let base = if info.group.is_empty() {
+        format!("/api/{}", info.version)
+    } else {
+        format!("/apis/{}/{}", info.group, info.version)
+    };
+    let mut path = base;
+    if info.namespaced && !attrs.namespace.is_empty() {
+        path.push_str(&format!("/namespaces/{}", attrs.namespace));
+    }
+    path.push_str(&format!("/{}", attrs.resource));
+    let with_name = |p: &str| -> Result<String> {
+        if attrs.name.is_empty() {
+            bail!("--dry-run of {verb} needs the object's NAME");
+        }
+        let mut p = format!("{p}/{}", attrs.name);
+        if !attrs.subresource.is_empty() {
+            p.push_str(&format!("/{}", attrs.subresource));
+        }
+        Ok(p)
+    };
+    let need_object =
+        || object.ok_or_else(|| anyhow!("--dry-run of {verb} needs the object: pass it with --object FILE"));
+    let (method, path, body, content_type) = match verb.as_str() {
+        "create" if attrs.subresource.is_empty() => {
+            ("POST", path, serde_json::to_vec(need_object()?)?, "application/json")
+        }
+        "create" => ("POST", with_name(&path)?, serde_json::to_vec(need_object()?)?, "application/json"),
+        "update" => ("PUT", with_name(&path)?, serde_json::to_vec(need_object()?)?, "application/json"),
+        "patch" => (
+            "PATCH",
+            with_name(&path)?,
+            serde_json::to_vec(object.unwrap_or(&serde_json::json!({})))?,
+            "application/merge-patch+json",
+        ),
+        "delete" => ("DELETE", with_name(&path)?, Vec::new(), "application/json"),
+        "deletecollection" => ("DELETE", path, Vec::new(), "application/json"),
+        other => bail!("--dry-run supports create, update, patch, delete and deletecollection, not {other:?}"),
+    };
+    let url = format!("{path}?dryRun=All");
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(&url)
+        .header(http::header::CONTENT_TYPE, content_type)
+        .header("Impersonate-User", &user.username);
+    for g in &user.groups {
+        req = req.header("Impersonate-Group", g);
+    }
+    let req = req.body(body).context("cannot build request")?;
+    let what = format!("dry-run {method} {path} as {}", user.username);
+    let answer = with_timeout(conn, &what, async { Ok(conn.client.request::<serde_json::Value>(req).await) }).await?;
+    let outcome = |code: u16, reason: String, message: String| DryRunOutcome {
+        method: method.to_string(),
+        path: path.clone(),
+        code,
+        succeeded: (200..300).contains(&code),
+        impersonation_refused: code == 403 && message.contains("cannot impersonate"),
+        reason,
+        message,
+    };
+    match answer {
+        Ok(_) => Ok(outcome(200, String::new(), String::new())),
+        Err(kube::Error::Api(s)) => Ok(outcome(s.code, s.reason.clone(), s.message.clone())),
+        Err(e) => Err(describe_error(&what, &conn.server, &e)),
+    }
+}

@@ -19,6 +19,8 @@ pub struct Loaded {
     pub namespace: String,
     /// Set when the objects came from an API server.
     pub connection: Option<Connection>,
+    /// Whether pods and token Secrets were read (live: of the namespace asked for; snapshot: if it had any).
+    pub workloads_known: bool,
 }
 
 impl Loaded {
@@ -49,13 +51,17 @@ pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded>
         let catalogue = Catalogue::builtin().with_crds(&cluster.crds);
         let namespace =
             flags.namespace.clone().or_else(|| live::context_namespace(flags)).unwrap_or_else(|| "default".into());
-        return Ok(Loaded { cluster, catalogue, namespace, connection: None });
+        let workloads_known = !cluster.pods.is_empty() || !cluster.token_secrets.is_empty();
+        return Ok(Loaded { cluster, catalogue, namespace, connection: None, workloads_known });
     }
     let conn = live::connect(flags).await?;
     let (catalogue, ()) = tokio::try_join!(live::discover(&conn), live::load_objects(&conn, &mut builder))?;
     let mut notes = Vec::new();
+    let mut workloads_known = false;
     if let Some(ns) = &needs.workloads_in {
-        notes.extend(live::load_workloads(&conn, ns, &mut builder).await);
+        let problems = live::load_workloads(&conn, ns, &mut builder).await;
+        workloads_known = problems.is_empty();
+        notes.extend(problems);
     }
     if needs.admission {
         notes.extend(live::load_admission(&conn, &catalogue, &mut builder).await);
@@ -63,5 +69,5 @@ pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded>
     let namespace = flags.namespace.clone().unwrap_or_else(|| conn.default_namespace.clone());
     let mut cluster = builder.build();
     cluster.notes.extend(notes);
-    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn) })
+    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn), workloads_known })
 }

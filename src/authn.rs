@@ -1,0 +1,270 @@
+//! The authentication stage of a ServiceAccount's request: can a token authenticate as it, how do its pods get
+//! tokens, and which cloud identity does it map to (shared/docs/workload-identity-and-tokens.md). Pure: works on the
+//! cluster in memory. Never reads or prints token or Secret data.
+
+use serde::Serialize;
+
+use crate::model::{Cluster, Pod, ServiceAccount};
+use crate::rbac::UserInfo;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountView {
+    pub namespace: String,
+    pub name: String,
+    pub exists: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodToken {
+    pub name: String,
+    /// Whether the API server mounts the token (pod field if set, else the SA's, else true).
+    pub automount: bool,
+    /// Which setting decided: "pod", "serviceAccount" or "default".
+    pub automount_source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Extra projected serviceAccountToken volumes (audience, expirationSeconds).
+    pub projected_tokens: Vec<ProjectedToken>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectedToken {
+    pub audience: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyToken {
+    pub secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudIdentity {
+    /// aws-irsa, aws-eks-pod-identity, gcp-workload-identity, azure-workload-identity, aws-kube2iam,
+    /// azure-aad-pod-identity.
+    pub provider: String,
+    /// The role ARN, Google service account, Azure client id, ... ("" when only traces are seen).
+    pub identity: String,
+    /// Where it was found.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticationReport {
+    pub service_account: ServiceAccountView,
+    pub user: UserInfo,
+    /// false when the SA does not exist (no token can authenticate as it); None when the input cannot tell.
+    pub can_authenticate: Option<bool>,
+    /// automountServiceAccountToken on the ServiceAccount (None = unset = true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account_automount: Option<bool>,
+    /// Pods running as this SA; None when pods were not read.
+    pub pods: Option<Vec<PodToken>>,
+    /// Secrets of type kubernetes.io/service-account-token for this SA: long-lived tokens.
+    pub legacy_tokens: Option<Vec<LegacyToken>>,
+    pub cloud_identities: Vec<CloudIdentity>,
+    pub warnings: Vec<String>,
+    pub verdict: String,
+}
+
+/// What the input tells about the SA's tokens. `live` says whether absence of the SA object means it does not exist;
+/// `workloads_known` whether pods and token Secrets of its namespace were read.
+pub fn analyse(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    live: bool,
+    workloads_known: bool,
+) -> AuthenticationReport {
+    let sa = cluster.service_account(namespace, name);
+    let user = UserInfo::service_account(namespace, name);
+    let mut warnings = Vec::new();
+    let pods: Vec<&Pod> =
+        cluster.pods.iter().filter(|p| p.namespace == namespace && p.service_account == name).collect();
+    let pod_tokens: Vec<PodToken> = pods.iter().map(|p| pod_token(p, sa)).collect();
+    let legacy: Vec<LegacyToken> = cluster
+        .token_secrets
+        .iter()
+        .filter(|s| s.namespace == namespace && s.service_account == name)
+        .map(|s| LegacyToken {
+            secret: s.name.clone(),
+            last_used: s.last_used.clone(),
+            invalid_since: s.invalid_since.clone(),
+            created: s.created.clone(),
+        })
+        .collect();
+    for t in &legacy {
+        if t.invalid_since.is_none() {
+            warnings.push(format!(
+                "Secret {:?} holds a legacy token that never expires{}; prefer bound tokens (TokenRequest) and delete it",
+                t.secret,
+                t.last_used.as_deref().map(|d| format!(" (last used {d})")).unwrap_or_default()
+            ));
+        }
+    }
+    let cloud_identities = cloud_identities(sa, &pods, &mut warnings);
+    if name == "default" && !pods.is_empty() {
+        warnings.push(format!(
+            "{} pod(s) run as the namespace's default ServiceAccount: a shared identity (CIS 5.1.5)",
+            pods.len()
+        ));
+    }
+    let can_authenticate = match (sa.is_some(), live) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    };
+    let verdict = match can_authenticate {
+        Some(false) => format!(
+            "ServiceAccount {namespace}/{name} does not exist: no token can authenticate as it (the token \
+             authenticator checks the SA and its UID); RBAC is evaluated anyway"
+        ),
+        None => format!(
+            "ServiceAccount {namespace}/{name} is not in the snapshot: if it does not exist, no token can \
+             authenticate as it; RBAC is evaluated anyway"
+        ),
+        Some(true) => {
+            let mounted = pod_tokens.iter().filter(|p| p.automount).count();
+            let pods_text = if workloads_known {
+                format!("{} pod(s) run as it, {mounted} with a mounted token", pod_tokens.len())
+            } else {
+                "its pods were not read".to_string()
+            };
+            format!("authenticates as {} ({pods_text}; {} legacy token Secret(s))", user.username, legacy.len())
+        }
+    };
+    AuthenticationReport {
+        service_account: ServiceAccountView {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            exists: sa.is_some(),
+            uid: sa.and_then(|s| s.uid.clone()),
+        },
+        user,
+        can_authenticate,
+        service_account_automount: sa.and_then(|s| s.automount),
+        pods: workloads_known.then_some(pod_tokens),
+        legacy_tokens: workloads_known.then_some(legacy),
+        cloud_identities,
+        warnings,
+        verdict,
+    }
+}
+
+fn pod_token(p: &Pod, sa: Option<&ServiceAccount>) -> PodToken {
+    // The pod's field wins, then the ServiceAccount's, else true.
+    let (automount, source) = match (p.automount, sa.and_then(|s| s.automount)) {
+        (Some(v), _) => (v, "pod"),
+        (None, Some(v)) => (v, "serviceAccount"),
+        (None, None) => (true, "default"),
+    };
+    PodToken {
+        name: p.name.clone(),
+        automount,
+        automount_source: source.to_string(),
+        node: p.node_name.clone(),
+        projected_tokens: p
+            .projected_tokens
+            .iter()
+            .map(|(aud, exp)| ProjectedToken { audience: aud.clone().unwrap_or_default(), expiration_seconds: *exp })
+            .collect(),
+    }
+}
+
+fn cloud_identities(sa: Option<&ServiceAccount>, pods: &[&Pod], warnings: &mut Vec<String>) -> Vec<CloudIdentity> {
+    let mut out = Vec::new();
+    let empty = Default::default();
+    let (annotations, labels) = sa.map(|s| (&s.annotations, &s.labels)).unwrap_or((&empty, &empty));
+    if let Some(arn) = annotations.get("eks.amazonaws.com/role-arn") {
+        out.push(CloudIdentity {
+            provider: "aws-irsa".into(),
+            identity: arn.clone(),
+            source: "ServiceAccount annotation eks.amazonaws.com/role-arn".into(),
+        });
+        if let Some(exp) = annotations.get("eks.amazonaws.com/token-expiration")
+            && exp.parse::<i64>().is_ok_and(|s| s < 600)
+        {
+            warnings.push(format!("eks.amazonaws.com/token-expiration {exp} is below the minimum of 600 seconds"));
+        }
+    }
+    if let Some(gsa) = annotations.get("iam.gke.io/gcp-service-account") {
+        out.push(CloudIdentity {
+            provider: "gcp-workload-identity".into(),
+            identity: gsa.clone(),
+            source: "ServiceAccount annotation iam.gke.io/gcp-service-account".into(),
+        });
+    }
+    if let Some(client) = annotations.get("azure.workload.identity/client-id") {
+        out.push(CloudIdentity {
+            provider: "azure-workload-identity".into(),
+            identity: client.clone(),
+            source: "ServiceAccount annotation azure.workload.identity/client-id".into(),
+        });
+        let unlabeled: Vec<&str> = pods
+            .iter()
+            .filter(|p| p.labels.get("azure.workload.identity/use").map(String::as_str) != Some("true"))
+            .map(|p| p.name.as_str())
+            .collect();
+        if !unlabeled.is_empty() {
+            warnings.push(format!(
+                "pods {} lack the label azure.workload.identity/use: \"true\"; no Azure token is injected into them",
+                unlabeled.join(", ")
+            ));
+        }
+    }
+    if labels.contains_key("azure.workload.identity/use") {
+        warnings
+            .push("the label azure.workload.identity/use is on the ServiceAccount; it belongs on the pods".to_string());
+    }
+    for p in pods {
+        if p.annotations.contains_key("eks.amazonaws.com/role-arn") {
+            warnings.push(format!(
+                "pod {} carries eks.amazonaws.com/role-arn; IRSA reads it from the ServiceAccount, not the pod",
+                p.name
+            ));
+        }
+        if p.env_names.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            || p.projected_tokens.iter().any(|(a, _)| a.as_deref() == Some("pods.eks.amazonaws.com"))
+        {
+            out.push(CloudIdentity {
+                provider: "aws-eks-pod-identity".into(),
+                identity: String::new(),
+                source: format!(
+                    "pod {} (EKS Pod Identity agent credentials; the association lives in the EKS API)",
+                    p.name
+                ),
+            });
+        }
+        if let Some(role) = p.annotations.get("iam.amazonaws.com/role") {
+            out.push(CloudIdentity {
+                provider: "aws-kube2iam".into(),
+                identity: role.clone(),
+                source: format!("pod {} annotation iam.amazonaws.com/role", p.name),
+            });
+        }
+        if let Some(binding) = p.labels.get("aadpodidbinding") {
+            out.push(CloudIdentity {
+                provider: "azure-aad-pod-identity".into(),
+                identity: binding.clone(),
+                source: format!("pod {} label aadpodidbinding (deprecated)", p.name),
+            });
+        }
+    }
+    out.dedup_by(|a, b| a.provider == b.provider && a.identity == b.identity);
+    out
+}
