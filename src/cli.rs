@@ -164,6 +164,11 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub request: RequestArgs,
 
+    /// A group the identity carries besides the ServiceAccount's three (as an authenticating proxy or
+    /// impersonation could add), e.g. system:masters. Repeatable.
+    #[arg(long = "as-group", value_name = "GROUP")]
+    pub as_group: Vec<String>,
+
     /// Print only the least-privilege Role/ClusterRole and binding YAML that would allow exactly this request.
     #[arg(long)]
     pub fix: bool,

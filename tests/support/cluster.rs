@@ -35,8 +35,32 @@ pub fn shared() -> &'static TestCluster {
 }
 
 fn start() -> PathBuf {
+    start_with("")
+}
+
+/// Starts a cluster of its own, with extra kube-apiserver flags; it is stopped when the value is dropped (and by
+/// the watchdog if the test process dies).
+pub struct OwnedCluster {
+    pub cluster: TestCluster,
+}
+
+impl OwnedCluster {
+    pub fn start(extra_apiserver_args: &str) -> OwnedCluster {
+        let dir = start_with(extra_apiserver_args);
+        OwnedCluster { cluster: TestCluster::from_dir(&dir) }
+    }
+}
+
+impl Drop for OwnedCluster {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(repo_root().join("tests/cluster/down.sh")).arg(&self.cluster.dir).status();
+    }
+}
+
+fn start_with(extra_apiserver_args: &str) -> PathBuf {
     let up = repo_root().join("tests/cluster/up.sh");
     let out = Command::new("bash")
+        .env("KUBECTL_SA_APISERVER_EXTRA_ARGS", extra_apiserver_args)
         .arg(&up)
         .arg("--owner-pid")
         .arg(std::process::id().to_string())

@@ -3,4 +3,5 @@
 
 pub mod cluster;
 pub mod stub;
+pub mod webhook;
 pub mod world;

@@ -1,0 +1,231 @@
+//! explain on the real test cluster: near misses and --fix judged by SubjectAccessReview on the differential
+//! worlds; the server cross-check against a Webhook authorizer placed before RBAC and against system:masters;
+//! admission (PodSecurity, a ValidatingAdmissionPolicy, a validating webhook) and --dry-run.
+
+mod support;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use kubectl_sa::cli::ConnectionFlags;
+use kubectl_sa::rbac::near_miss::near_misses;
+use kubectl_sa::rbac::{UserInfo, authorize, fix};
+use kubectl_sa::source::load;
+use serde_json::{Value, json};
+use support::cluster::{OwnedCluster, TestCluster, shared};
+use support::webhook::WebhookServer;
+use support::world::{CRD, REQUEST_RESOURCES, Rng, Sample, World};
+
+static STATE_LOCK: Mutex<()> = Mutex::new(());
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+async fn sar(client: &kube::Client, review: &Value) -> bool {
+    let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(review).unwrap())
+        .unwrap();
+    let v: Value = client.request(req).await.expect("SubjectAccessReview");
+    v["status"]["allowed"].as_bool().unwrap_or(false)
+}
+
+async fn sar_all(client: &kube::Client, reviews: &[Value]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(reviews.len());
+    for chunk in reviews.chunks(32) {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, r) in chunk.iter().enumerate() {
+            let (client, r) = (client.clone(), r.clone());
+            set.spawn(async move { (i, sar(&client, &r).await) });
+        }
+        let mut part = vec![false; chunk.len()];
+        while let Some(x) = set.join_next().await {
+            let (i, a) = x.unwrap();
+            part[i] = a;
+        }
+        out.extend(part);
+    }
+    out
+}
+
+/// Requests that differ from `s` in exactly one dimension: verb, name, namespace, resource (same group) or
+/// subresource.
+fn neighbours(s: &Sample, w: &World) -> Vec<Sample> {
+    let mut out = Vec::new();
+    let Sample::Resource { verb, group, resource, subresource, name, namespace, namespaced } = s else { return out };
+    if resource == "namespaces" {
+        return out;
+    }
+    let with = |f: &dyn Fn(&mut Sample)| {
+        let mut c = s.clone();
+        f(&mut c);
+        c
+    };
+    for v in ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] {
+        if v != verb {
+            out.push(with(&|c| {
+                if let Sample::Resource { verb, .. } = c {
+                    *verb = v.to_string()
+                }
+            }));
+        }
+    }
+    for n in ["", "n1", "n2", "n3"] {
+        if n != name {
+            out.push(with(&|c| {
+                if let Sample::Resource { name, .. } = c {
+                    *name = n.to_string()
+                }
+            }));
+        }
+    }
+    if *namespaced {
+        for ns in &w.namespaces {
+            if ns != namespace {
+                out.push(with(&|c| {
+                    if let Sample::Resource { namespace, .. } = c {
+                        *namespace = ns.clone()
+                    }
+                }));
+            }
+        }
+    }
+    for &(g, r, sub, nsd) in REQUEST_RESOURCES {
+        let same_group_other_resource = g == group && r != resource && sub == subresource && nsd == *namespaced;
+        let same_resource_other_sub = g == group && r == resource && sub != subresource;
+        if same_group_other_resource || same_resource_other_sub {
+            out.push(with(&|c| {
+                if let Sample::Resource { resource, subresource, .. } = c {
+                    *resource = r.to_string();
+                    *subresource = sub.to_string();
+                }
+            }));
+        }
+    }
+    out
+}
+
+fn same_but_name(a: &Sample, b: &Sample) -> bool {
+    match (a, b) {
+        (
+            Sample::Resource { verb: v1, group: g1, resource: r1, subresource: s1, namespace: n1, .. },
+            Sample::Resource { verb: v2, group: g2, resource: r2, subresource: s2, namespace: n2, .. },
+        ) => (v1, g1, r1, s1, n1) == (v2, g2, r2, s2, n2),
+        _ => false,
+    }
+}
+
+fn cluster() -> &'static TestCluster {
+    let c = shared();
+    c.kubectl_ok(&["apply", "-f", "-"], Some(CRD));
+    c.kubectl_ok(&["wait", "--for=condition=Established", "--timeout=60s", "crd/widgets.example.com"], None);
+    c
+}
+
+#[test]
+fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least_privilege() {
+    let _g = STATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let rt = runtime();
+    let client = rt.block_on(c.client());
+    let flags = ConnectionFlags {
+        kubeconfig: Some(c.kubeconfig.clone()),
+        request_timeout: "30s".into(),
+        chunk_size: 500,
+        ..Default::default()
+    };
+    let (mut denied_checked, mut with_near_miss, mut fixes) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for seed in [901u64, 902] {
+        let w = World::generate(seed);
+        c.kubectl_ok(&["apply", "-f", "-"], Some(&w.manifest()));
+        // Wait for the controllers (default SAs, aggregation) like the differential test.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let live = loop {
+            let l = rt.block_on(load(&flags)).expect("live load");
+            if !l.cluster.has_computed_aggregation()
+                && w.service_accounts.iter().all(|(ns, n)| l.cluster.service_account(ns, n).is_some())
+            {
+                break l;
+            }
+            assert!(Instant::now() < deadline, "controllers did not settle");
+            std::thread::sleep(Duration::from_millis(300));
+        };
+        let mut rng = Rng::new(seed);
+        let mut fix_budget = 10;
+        let mut tries = 0;
+        while denied_checked < 150 * (seed - 900) as usize && tries < 3000 {
+            tries += 1;
+            let ((ns, name), sample) = w.sample_case(&mut rng);
+            let user = UserInfo::service_account(&ns, &name);
+            let req = sample.to_request();
+            if authorize(&live.cluster, &user, &req).allowed {
+                continue;
+            }
+            let near = neighbours(&sample, &w);
+            if near.is_empty() {
+                continue;
+            }
+            denied_checked += 1;
+            let reviews: Vec<Value> = near.iter().map(|n| n.sar(&ns, &name)).collect();
+            let allowed = rt.block_on(sar_all(&client, &reviews));
+            let misses = near_misses(&live.cluster, &user, &req);
+            let allowed_neighbour = near.iter().zip(&allowed).find(|(_, a)| **a).map(|(n, _)| n.to_request());
+            if let Some(n) = &allowed_neighbour {
+                if misses.is_empty() {
+                    failures.push(format!(
+                        "seed {seed}: {ns}:{name} {req}: SAR allows the neighbour {n}, but no near miss is named"
+                    ));
+                } else {
+                    with_near_miss += 1;
+                }
+            }
+            // --fix: applied, it allows the request and none of the neighbours that were denied.
+            let ns_exists = req.namespace().is_empty() || w.namespaces.iter().any(|n| n == req.namespace());
+            if fix_budget > 0 && ns_exists && allowed.iter().filter(|a| !**a).count() >= 3 {
+                fix_budget -= 1;
+                fixes += 1;
+                let objects = fix::least_privilege(&ns, &name, &req);
+                let yaml = fix::to_yaml(&objects).unwrap();
+                c.kubectl_ok(&["apply", "-f", "-"], Some(&yaml));
+                let review = sample.sar(&ns, &name);
+                let until = Instant::now() + Duration::from_secs(10);
+                while !rt.block_on(sar(&client, &review)) {
+                    assert!(
+                        Instant::now() < until,
+                        "seed {seed}: after --fix, SAR still denies {ns}:{name} {req}\n{yaml}"
+                    );
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                // A request without a name can only be allowed by a rule without resourceNames, which allows every
+                // name as well: name neighbours of a nameless request are not "more" than it.
+                let nameless = matches!(&sample, Sample::Resource { name, .. } if name.is_empty());
+                let still_denied: Vec<Value> = near
+                    .iter()
+                    .zip(&allowed)
+                    .filter(|(n, a)| !**a && !(nameless && same_but_name(&sample, n)))
+                    .map(|(n, _)| n.sar(&ns, &name))
+                    .collect();
+                let after = rt.block_on(sar_all(&client, &still_denied));
+                for (review, a) in still_denied.iter().zip(after) {
+                    if a {
+                        failures
+                            .push(format!("seed {seed}: --fix for {ns}:{name} {req} also allows {}", review["spec"]));
+                    }
+                }
+                c.kubectl_ok(&["delete", "--ignore-not-found", "-f", "-"], Some(&yaml));
+            }
+        }
+        c.kubectl_ok(
+            &["delete", "--wait=true", "--timeout=120s", "--ignore-not-found", "-f", "-"],
+            Some(&w.manifest()),
+        );
+    }
+    eprintln!(
+        "near misses: {denied_checked} denied requests checked, {with_near_miss} with an allowed one-dimension neighbour (all named); {fixes} fixes applied"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(with_near_miss >= 20, "too few near-miss situations exercised: {with_near_miss}");
+    assert!(fixes >= 10, "too few fixes exercised: {fixes}");
+}
