@@ -229,3 +229,134 @@ fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least
     assert!(with_near_miss >= 20, "too few near-miss situations exercised: {with_near_miss}");
     assert!(fixes >= 10, "too few fixes exercised: {fixes}");
 }
+
+/// A cluster whose authorizer chain is Node -> Webhook (tests/support/webhook_server.py) -> RBAC.
+fn webhook_authorizer_cluster(hook: &WebhookServer, dir: &std::path::Path) -> OwnedCluster {
+    let kubeconfig = dir.join("authz-webhook.kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: hook\n  cluster:\n    server: {}/authorize\n    certificate-authority: {}\nusers:\n- name: apiserver\n  user: {{}}\ncontexts:\n- name: hook\n  context: {{cluster: hook, user: apiserver}}\ncurrent-context: hook\n",
+            hook.url,
+            hook.ca_file.display()
+        ),
+    )
+    .unwrap();
+    let config = dir.join("authorization.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: Webhook\n  name: test-webhook\n  webhook:\n    timeout: 3s\n    subjectAccessReviewVersion: v1\n    matchConditionSubjectAccessReviewVersion: v1\n    failurePolicy: NoOpinion\n    authorizedTTL: 1s\n    unauthorizedTTL: 1s\n    connectionInfo:\n      type: KubeConfigFile\n      kubeConfigFile: {}\n- type: RBAC\n  name: rbac\n",
+            kubeconfig.display()
+        ),
+    )
+    .unwrap();
+    OwnedCluster::start(&format!("--authorization-config={}", config.display()))
+}
+
+fn explain_json(c: &TestCluster, args: &[&str]) -> (i32, Value) {
+    let out = c.kubectl_sa().arg("explain").args(args).args(["-o", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("explain {args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), v)
+}
+
+#[test]
+fn the_server_check_names_the_authorizer_that_decided() {
+    let hook = WebhookServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let owned = webhook_authorizer_cluster(&hook, dir.path());
+    let c = &owned.cluster;
+    c.kubectl_ok(&["create", "serviceaccount", "webhook-allowed", "-n", "default"], None);
+    c.kubectl_ok(&["create", "serviceaccount", "webhook-denied", "-n", "default"], None);
+    c.kubectl_ok(
+        &[
+            "create",
+            "rolebinding",
+            "wd-view",
+            "--clusterrole=view",
+            "--serviceaccount=default:webhook-denied",
+            "-n",
+            "default",
+        ],
+        None,
+    );
+
+    // The Webhook allows what RBAC does not.
+    let (code, v) = explain_json(c, &["default:webhook-allowed", "get", "configmaps", "-n", "default"]);
+    let check = &v["authorization"]["serverCheck"];
+    assert_eq!(
+        (code, &v["authorization"]["rbacAllowed"], &check["outcome"]),
+        (0, &json!(false), &json!("another-authorizer-allowed")),
+        "{v}"
+    );
+    assert!(check["message"].as_str().unwrap().contains("allowed by the test webhook"), "{check}");
+    assert_eq!(v["allowed"], true);
+
+    // The Webhook, before RBAC, denies what RBAC allows.
+    let (code, v) = explain_json(c, &["default:webhook-denied", "get", "pods", "-n", "default"]);
+    let check = &v["authorization"]["serverCheck"];
+    assert_eq!(
+        (code, &v["authorization"]["rbacAllowed"], &check["outcome"]),
+        (1, &json!(true), &json!("another-authorizer-denied")),
+        "{v}"
+    );
+    assert_eq!(check["server"]["denied"], true);
+
+    // Both agree.
+    let (code, v) = explain_json(c, &["default:webhook-denied", "list", "configmaps", "-n", "default"]);
+    assert_eq!((code, &v["authorization"]["serverCheck"]["outcome"]), (0, &json!("agrees")));
+
+    // system:masters is allowed before any authorizer: with cluster-admin's binding gone, RBAC says no.
+    c.kubectl_ok(&["delete", "clusterrolebinding", "cluster-admin"], None);
+    let (code, v) = explain_json(c, &["default:default", "delete", "nodes", "--as-group", "system:masters"]);
+    let check = &v["authorization"]["serverCheck"];
+    assert_eq!(
+        (code, &v["authorization"]["rbacAllowed"], &check["outcome"]),
+        (0, &json!(false), &json!("another-authorizer-allowed")),
+        "{v}"
+    );
+    assert!(check["message"].as_str().unwrap().contains("system:masters"), "{check}");
+
+    // --no-server-check keeps RBAC's answer.
+    let (code, v) =
+        explain_json(c, &["default:webhook-allowed", "get", "configmaps", "-n", "default", "--no-server-check"]);
+    assert_eq!((code, &v["authorization"]["serverCheck"]["outcome"]), (1, &json!("skipped")));
+
+    // A user who may read RBAC but not create SubjectAccessReviews: said plainly, local answer kept.
+    c.kubectl_ok(
+        &[
+            "create",
+            "clusterrole",
+            "rbac-reader",
+            "--verb=get,list,watch",
+            "--resource=serviceaccounts,namespaces,pods,roles,rolebindings,clusterroles,clusterrolebindings",
+        ],
+        None,
+    );
+    c.kubectl_ok(
+        &["create", "clusterrolebinding", "limited-rbac-reader", "--clusterrole=rbac-reader", "--user=limited"],
+        None,
+    );
+    let out = c
+        .kubectl_sa()
+        .args([
+            "--context",
+            "limited",
+            "explain",
+            "default:webhook-denied",
+            "get",
+            "pods",
+            "-n",
+            "default",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["authorization"]["serverCheck"]["outcome"], "forbidden", "{v}");
+    assert!(v["authorization"]["serverCheck"]["message"].as_str().unwrap().contains("subjectaccessreviews"));
+    assert_eq!(out.status.code(), Some(0), "RBAC's answer (allowed through view) is kept");
+}
