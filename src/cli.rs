@@ -119,6 +119,20 @@ pub enum Command {
     )]
     Explain(ExplainArgs),
 
+    /// The who-can-do-what matrix of a ServiceAccount (resources x verbs), or of every ServiceAccount for one
+    /// resource (--resource), computed from the rules without an API call per cell.
+    #[command(
+        after_help = "Examples:\n  kubectl sa matrix payments:api -n payments\n  kubectl sa matrix ci:deployer -A --subresources\n  kubectl sa matrix web:frontend --verbs all -o json\n  kubectl sa matrix -n payments --resource secrets\n\nCells: yes, no, some (only for specific resourceNames; listed with -o wide or json)."
+    )]
+    Matrix(MatrixArgs),
+
+    /// Every binding that applies to a ServiceAccount and how (directly, by group, by User alias), with its role
+    /// and rules, as a tree; -o dot or -o mermaid draw it.
+    #[command(
+        after_help = "Examples:\n  kubectl sa bindings payments:api\n  kubectl sa bindings ci:deployer -o dot | dot -Tsvg > deployer.svg\n  kubectl sa bindings web/frontend -o mermaid"
+    )]
+    Bindings(BindingsArgs),
+
     /// Print the version, the commit and the Kubernetes API version it was built against.
     Version,
 }
@@ -185,4 +199,63 @@ pub struct ExplainArgs {
     /// the real authorization and admission outcome. Needs permission to impersonate the ServiceAccount.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixOutput {
+    /// Names for `some` cells and namespaces for -A.
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n).
+    /// Omit it with --resource.
+    #[arg(required_unless_present = "resource")]
+    pub service_account: Option<String>,
+
+    /// One resource, with ServiceAccounts as rows (everyone that holds anything on it).
+    #[arg(long, value_name = "RESOURCE", conflicts_with = "service_account")]
+    pub resource: Option<String>,
+
+    /// Verbs as columns: a comma-separated list, or `all` for the standard verbs plus bind, escalate,
+    /// impersonate, use, approve.
+    #[arg(long, value_delimiter = ',', value_name = "VERBS")]
+    pub verbs: Vec<String>,
+
+    /// Also rows for dangerous subresources: pods/exec, pods/log, pods/attach, pods/portforward,
+    /// pods/ephemeralcontainers, serviceaccounts/token, nodes/proxy, */scale, */status.
+    #[arg(long)]
+    pub subresources: bool,
+
+    /// With --resource: also ServiceAccounts that hold nothing on it.
+    #[arg(long)]
+    pub all_sas: bool,
+
+    /// Across all namespaces: cells say where (cluster-wide or which namespaces).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<MatrixOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BindingsOutput {
+    Json,
+    Yaml,
+    /// Graphviz: ServiceAccount -> bindings -> roles -> rules.
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct BindingsArgs {
+    /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n).
+    pub service_account: String,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<BindingsOutput>,
 }

@@ -49,6 +49,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             cmd::who_can::run(args, &loaded, &mut out)?
         }
         Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::Matrix(args) => {
+            let loaded = runtime.block_on(source::load(&cli.connection))?;
+            cmd::matrix::run(args, &loaded, &mut out)?
+        }
+        Command::Bindings(args) => {
+            let loaded = runtime.block_on(source::load(&cli.connection))?;
+            cmd::bindings::run(args, &loaded, &mut out)?
+        }
     };
     out.flush()?;
     Ok(code)

@@ -1,6 +1,8 @@
 //! One module per subcommand: each parses its arguments, asks the library, and prints.
 
+pub mod bindings;
 pub mod explain;
+pub mod matrix;
 pub mod version;
 pub mod who_can;
 

@@ -1,6 +1,7 @@
 //! Pure RBAC evaluation: what kube-apiserver's RBAC authorizer decides, and who it would allow.
 //! No I/O here: everything works on a [`Cluster`] already in memory.
 
+pub mod access;
 pub mod fix;
 pub mod near_miss;
 pub mod request;

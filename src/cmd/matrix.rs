@@ -1,0 +1,365 @@
+//! `kubectl sa matrix`: resources x verbs for one ServiceAccount, or ServiceAccounts x verbs for one resource.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::catalogue::{ResourceInfo, qualified};
+use crate::cli::{MatrixArgs, MatrixOutput};
+use crate::cmd::explain::parse_service_account;
+use crate::output::{self, heading};
+use crate::rbac::UserInfo;
+use crate::rbac::access::{Access, Cell, IdentityRules};
+use crate::source::Loaded;
+
+pub const STANDARD_VERBS: &[&str] =
+    &["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+pub const SPECIAL_VERBS: &[&str] = &["bind", "escalate", "impersonate", "use", "approve"];
+/// Connect and token subresources worth a row of their own with --subresources.
+const DANGEROUS_SUBRESOURCES: &[(&str, &str, &str)] = &[
+    ("", "pods", "exec"),
+    ("", "pods", "log"),
+    ("", "pods", "attach"),
+    ("", "pods", "portforward"),
+    ("", "pods", "ephemeralcontainers"),
+    ("", "serviceaccounts", "token"),
+    ("", "nodes", "proxy"),
+];
+
+/// Where a special verb applies: (verb, group, resource). Impersonation and signer targets are not served
+/// resources, so they get rows of their own.
+const SPECIAL_TARGETS: &[(&str, &str, &str, bool)] = &[
+    ("bind", "rbac.authorization.k8s.io", "roles", true),
+    ("bind", "rbac.authorization.k8s.io", "clusterroles", false),
+    ("escalate", "rbac.authorization.k8s.io", "roles", true),
+    ("escalate", "rbac.authorization.k8s.io", "clusterroles", false),
+    ("impersonate", "", "users", false),
+    ("impersonate", "", "groups", false),
+    ("impersonate", "", "serviceaccounts", true),
+    ("impersonate", "authentication.k8s.io", "userextras", false),
+    ("impersonate", "authentication.k8s.io", "uids", false),
+    ("approve", "certificates.k8s.io", "signers", false),
+    ("use", "policy", "podsecuritypolicies", false),
+];
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub group: String,
+    /// `pods`, or `pods/exec` for a subresource.
+    pub resource: String,
+    pub namespaced: bool,
+    /// verb -> yes | no | some (only verbs that apply to this row).
+    pub verbs: BTreeMap<String, Cell>,
+    /// verb -> the names allowed, for `some` cells.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, Vec<String>>,
+    /// With -A: verb -> where it is allowed for any name (`["cluster"]` or namespaces).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub r#where: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NonResourceRow {
+    pub url: String,
+    pub verbs: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaMatrix {
+    service_account: crate::rbac::ObjectRef,
+    /// The namespace the cells answer for; absent with -A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    all_namespaces: bool,
+    verbs: Vec<String>,
+    rows: Vec<Row>,
+    non_resource_urls: Vec<NonResourceRow>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaRow {
+    namespace: String,
+    name: String,
+    verbs: BTreeMap<String, Cell>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    names: BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    r#where: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceMatrix {
+    group: String,
+    resource: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    all_namespaces: bool,
+    verbs: Vec<String>,
+    service_accounts: Vec<SaRow>,
+}
+
+fn verbs_of(args: &MatrixArgs) -> Result<(Vec<String>, bool)> {
+    if args.verbs.is_empty() {
+        return Ok((STANDARD_VERBS.iter().map(|s| s.to_string()).collect(), false));
+    }
+    if args.verbs.len() == 1 && args.verbs[0] == "all" {
+        let all = STANDARD_VERBS.iter().chain(SPECIAL_VERBS).map(|s| s.to_string()).collect();
+        return Ok((all, true));
+    }
+    for v in &args.verbs {
+        if v.is_empty() || v.chars().any(|c| c.is_whitespace()) {
+            bail!("invalid --verbs entry {v:?}: give a comma-separated list such as get,list,watch, or all");
+        }
+    }
+    let special = args.verbs.iter().any(|v| SPECIAL_VERBS.contains(&v.as_str()));
+    Ok((args.verbs.clone(), special))
+}
+
+/// (group, resource, subresource, namespaced) rows, grouped by API group.
+fn row_keys(loaded: &Loaded, subresources: bool, special: bool) -> Vec<(String, String, String, bool)> {
+    let mut keys: BTreeSet<(String, String, String, bool)> = BTreeSet::new();
+    for e in &loaded.catalogue.entries {
+        keys.insert((e.group.clone(), e.resource.clone(), String::new(), e.namespaced));
+        if subresources {
+            for sub in &e.subresources {
+                let dangerous =
+                    DANGEROUS_SUBRESOURCES.iter().any(|(g, r, s)| *g == e.group && *r == e.resource && s == sub);
+                if dangerous || sub == "scale" || sub == "status" {
+                    keys.insert((e.group.clone(), e.resource.clone(), sub.clone(), e.namespaced));
+                }
+            }
+        }
+    }
+    if special {
+        for &(_, g, r, nsd) in SPECIAL_TARGETS {
+            keys.insert((g.to_string(), r.to_string(), String::new(), nsd));
+        }
+    }
+    keys.into_iter().collect()
+}
+
+fn applies(verb: &str, group: &str, resource: &str, sub: &str) -> bool {
+    if !SPECIAL_VERBS.contains(&verb) {
+        return true;
+    }
+    sub.is_empty() && SPECIAL_TARGETS.iter().any(|&(v, g, r, _)| v == verb && g == group && r == resource)
+}
+
+/// Fills one row's cells from an identity's rules.
+fn fill(rules: &IdentityRules, verbs: &[String], key: &(String, String, String, bool), ns: Option<&str>) -> Row {
+    let (group, resource, sub, namespaced) = key;
+    let mut row = Row {
+        group: group.clone(),
+        resource: if sub.is_empty() { resource.clone() } else { format!("{resource}/{sub}") },
+        namespaced: *namespaced,
+        verbs: BTreeMap::new(),
+        names: BTreeMap::new(),
+        r#where: BTreeMap::new(),
+    };
+    for verb in verbs {
+        if !applies(verb, group, resource, sub) {
+            continue;
+        }
+        let access: Access = rules.access(verb, group, resource, sub, *namespaced);
+        let (cell, names) = match ns {
+            // Cluster-scoped requests carry no namespace.
+            Some(ns) => {
+                let ns = if *namespaced { ns } else { "" };
+                (access.cell_in(ns), access.names_in(ns))
+            }
+            None => {
+                let all: BTreeSet<String> = access.names.values().flatten().cloned().collect();
+                if access.cell_anywhere() == Cell::Yes {
+                    row.r#where.insert(verb.clone(), access.scopes());
+                }
+                (access.cell_anywhere(), all)
+            }
+        };
+        if cell == Cell::Some {
+            row.names.insert(verb.clone(), names.into_iter().collect());
+        }
+        row.verbs.insert(verb.clone(), cell);
+    }
+    row
+}
+
+fn icon(cell: Option<&Cell>) -> String {
+    let color = colored::control::SHOULD_COLORIZE.should_colorize();
+    match (cell, color) {
+        (None, _) => String::new(),
+        (Some(Cell::Yes), true) => "✔".green().bold().to_string(),
+        (Some(Cell::No), true) => "✖".red().to_string(),
+        (Some(Cell::Some), true) => "◐".yellow().bold().to_string(),
+        (Some(Cell::Yes), false) => "yes".into(),
+        (Some(Cell::No), false) => "no".into(),
+        (Some(Cell::Some), false) => "some".into(),
+    }
+}
+
+fn cell_text(
+    row_verbs: &BTreeMap<String, Cell>,
+    names: &BTreeMap<String, Vec<String>>,
+    wh: &BTreeMap<String, Vec<String>>,
+    verb: &str,
+    wide: bool,
+) -> String {
+    let mut t = icon(row_verbs.get(verb));
+    if wide {
+        if let Some(n) = names.get(verb) {
+            t = format!("{t} {}", n.join(","));
+        } else if let Some(w) = wh.get(verb) {
+            t = format!("{t} {}", w.join(","));
+        }
+    }
+    t
+}
+
+pub fn run(args: &MatrixArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
+    let (verbs, special) = verbs_of(args)?;
+    let ns = (!args.all_namespaces).then(|| loaded.namespace.clone());
+    if let Some(res) = &args.resource {
+        return run_for_resource(args, loaded, res, &verbs, ns, out);
+    }
+    let sa_arg = args.service_account.as_deref().unwrap_or_default();
+    let (sa_ns, sa_name) = parse_service_account(sa_arg, &loaded.namespace)?;
+    let user = UserInfo::service_account(&sa_ns, &sa_name);
+    let rules = IdentityRules::new(&loaded.cluster, &user);
+    let rows: Vec<Row> =
+        row_keys(loaded, args.subresources, special).iter().map(|k| fill(&rules, &verbs, k, ns.as_deref())).collect();
+    let non_resource_urls = rules
+        .non_resource_urls()
+        .into_iter()
+        .map(|(url, v)| NonResourceRow { url, verbs: v.into_iter().collect() })
+        .collect();
+    let m = SaMatrix {
+        service_account: crate::rbac::ObjectRef {
+            kind: "ServiceAccount".into(),
+            name: sa_name.clone(),
+            namespace: sa_ns.clone(),
+        },
+        namespace: ns.clone(),
+        all_namespaces: args.all_namespaces,
+        verbs: verbs.clone(),
+        rows,
+        non_resource_urls,
+    };
+    match args.output {
+        Some(MatrixOutput::Json) => output::write_json(out, &m)?,
+        Some(MatrixOutput::Yaml) => output::write_yaml(out, &m)?,
+        format => {
+            let wide = format == Some(MatrixOutput::Wide);
+            let scope = match &ns {
+                Some(ns) => format!("in namespace {ns:?} (cluster-scoped rows: cluster-wide)"),
+                None => "anywhere (-A; -o wide says where)".into(),
+            };
+            let exists = if loaded.cluster.service_account(&sa_ns, &sa_name).is_some() {
+                ""
+            } else {
+                " [ServiceAccount not found]"
+            };
+            writeln!(out, "{}\n", heading(&format!("What {sa_ns}/{sa_name} can do {scope}{exists}")))?;
+            let mut headers = vec!["RESOURCE".to_string()];
+            headers.extend(verbs.iter().map(|v| v.to_uppercase()));
+            let rows_text: Vec<Vec<String>> = m
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut line = vec![qualified(&r.resource, &r.group)];
+                    line.extend(verbs.iter().map(|v| cell_text(&r.verbs, &r.names, &r.r#where, v, wide)));
+                    line
+                })
+                .collect();
+            let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+            writeln!(out, "{}", output::table(&h, rows_text))?;
+            if !m.non_resource_urls.is_empty() {
+                writeln!(out, "\n{}", heading("NON-RESOURCE URLS (through ClusterRoleBindings)"))?;
+                let rows = m.non_resource_urls.iter().map(|u| vec![u.url.clone(), u.verbs.join(",")]).collect();
+                writeln!(out, "{}", output::table(&["URL", "VERBS"], rows))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_for_resource(
+    args: &MatrixArgs,
+    loaded: &Loaded,
+    res: &str,
+    verbs: &[String],
+    ns: Option<String>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let resolved = loaded.catalogue.resolve(res)?;
+    let info: &ResourceInfo = &resolved.info;
+    let key = (info.group.clone(), info.resource.clone(), resolved.subresource.clone(), info.namespaced);
+    let mut rows = Vec::new();
+    for (sa_ns, sa_name) in loaded.cluster.service_accounts.keys() {
+        let rules = IdentityRules::new(&loaded.cluster, &UserInfo::service_account(sa_ns, sa_name));
+        let r = fill(&rules, verbs, &key, ns.as_deref());
+        if args.all_sas || r.verbs.values().any(|c| *c != Cell::No) {
+            rows.push(SaRow {
+                namespace: sa_ns.clone(),
+                name: sa_name.clone(),
+                verbs: r.verbs,
+                names: r.names,
+                r#where: r.r#where,
+            });
+        }
+    }
+    let m = ResourceMatrix {
+        group: info.group.clone(),
+        resource: key_resource(&key),
+        namespace: ns.clone(),
+        all_namespaces: args.all_namespaces,
+        verbs: verbs.to_vec(),
+        service_accounts: rows,
+    };
+    match args.output {
+        Some(MatrixOutput::Json) => output::write_json(out, &m)?,
+        Some(MatrixOutput::Yaml) => output::write_yaml(out, &m)?,
+        format => {
+            let wide = format == Some(MatrixOutput::Wide);
+            let scope = match &ns {
+                Some(ns) if info.namespaced => format!("in namespace {ns:?}"),
+                Some(_) => "(cluster-scoped)".into(),
+                None => "anywhere (-A)".into(),
+            };
+            writeln!(
+                out,
+                "{}\n",
+                heading(&format!("ServiceAccounts and {} {scope}", qualified(&m.resource, &m.group)))
+            )?;
+            if m.service_accounts.is_empty() {
+                writeln!(out, "No ServiceAccount holds anything on it (--all-sas lists them all).")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut headers = vec!["NAMESPACE".to_string(), "SERVICEACCOUNT".to_string()];
+            headers.extend(verbs.iter().map(|v| v.to_uppercase()));
+            let rows_text = m
+                .service_accounts
+                .iter()
+                .map(|r| {
+                    let mut line = vec![r.namespace.clone(), r.name.clone()];
+                    line.extend(verbs.iter().map(|v| cell_text(&r.verbs, &r.names, &r.r#where, v, wide)));
+                    line
+                })
+                .collect();
+            let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+            writeln!(out, "{}", output::table(&h, rows_text))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn key_resource(key: &(String, String, String, bool)) -> String {
+    if key.2.is_empty() { key.1.clone() } else { format!("{}/{}", key.1, key.2) }
+}

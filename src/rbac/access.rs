@@ -1,0 +1,151 @@
+//! What one identity may do on one kind of resource, everywhere at once: cluster-wide, in which namespaces, and
+//! where only for named objects. Computed from the rules (one pass over the identity's bindings), never with one
+//! API call per cell. This is the basis of `matrix`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::model::{BindingKind, Cluster};
+use crate::rbac::rules::{api_group_matches, non_resource_url_matches, resource_matches, verb_matches};
+use crate::rbac::{UserInfo, bindings_for_user};
+
+/// Where an identity holds one verb on one resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    /// Allowed for any name, cluster-wide (a ClusterRoleBinding).
+    pub cluster: bool,
+    /// Allowed for any name in these namespaces (RoleBindings).
+    pub namespaces: BTreeSet<String>,
+    /// Allowed only for these names, by scope ("cluster" or a namespace).
+    pub names: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The value of one matrix cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cell {
+    Yes,
+    No,
+    /// Only for specific resourceNames.
+    Some,
+}
+
+impl Access {
+    /// The cell for requests in `namespace` ("" = cluster-wide or a cluster-scoped resource).
+    pub fn cell_in(&self, namespace: &str) -> Cell {
+        if self.cluster || (!namespace.is_empty() && self.namespaces.contains(namespace)) {
+            Cell::Yes
+        } else if !self.names_in(namespace).is_empty() {
+            Cell::Some
+        } else {
+            Cell::No
+        }
+    }
+
+    /// The names allowed in `namespace` (cluster-wide names count everywhere).
+    pub fn names_in(&self, namespace: &str) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = self.names.get("cluster").cloned().unwrap_or_default();
+        if !namespace.is_empty()
+            && let Some(n) = self.names.get(namespace)
+        {
+            out.extend(n.iter().cloned());
+        }
+        out
+    }
+
+    /// The cell anywhere (for -A): yes if allowed for any name somewhere.
+    pub fn cell_anywhere(&self) -> Cell {
+        if self.cluster || !self.namespaces.is_empty() {
+            Cell::Yes
+        } else if !self.names.is_empty() {
+            Cell::Some
+        } else {
+            Cell::No
+        }
+    }
+
+    /// Where it is allowed for any name: `["cluster"]` or the namespaces.
+    pub fn scopes(&self) -> Vec<String> {
+        if self.cluster { vec!["cluster".into()] } else { self.namespaces.iter().cloned().collect() }
+    }
+}
+
+/// A view of one identity's rules, for answering many (verb, resource) questions quickly.
+pub struct IdentityRules<'a> {
+    /// (scope, rule): scope is "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
+    rules: Vec<(String, &'a crate::model::Rule)>,
+}
+
+impl<'a> IdentityRules<'a> {
+    pub fn new(cluster: &'a Cluster, user: &UserInfo) -> Self {
+        let mut rules = Vec::new();
+        for id in bindings_for_user(cluster, user) {
+            let b = cluster.binding(id);
+            let Ok(role) = cluster.resolve_role(b) else { continue };
+            let scope =
+                if b.kind == BindingKind::ClusterRoleBinding { "cluster".to_string() } else { b.namespace.clone() };
+            rules.extend(role.rules.iter().map(|r| (scope.clone(), r)));
+        }
+        IdentityRules { rules }
+    }
+
+    /// Where `verb` on group/resource/subresource is allowed. RoleBindings never grant cluster-scoped resources
+    /// (`namespaced == false`), except `namespaces` itself, whose requests carry the namespace's own name.
+    pub fn access(&self, verb: &str, group: &str, resource: &str, subresource: &str, namespaced: bool) -> Access {
+        let mut a = Access::default();
+        let namespace_object = group.is_empty() && resource == "namespaces";
+        for (scope, rule) in &self.rules {
+            if scope != "cluster" && !namespaced && !namespace_object {
+                continue;
+            }
+            if !(verb_matches(rule, verb)
+                && api_group_matches(rule, group)
+                && resource_matches(rule, resource, subresource))
+            {
+                continue;
+            }
+            if rule.resource_names.is_empty() {
+                if scope == "cluster" {
+                    a.cluster = true;
+                } else if namespace_object {
+                    // A RoleBinding in NS reaches only the namespace object NS.
+                    a.names.entry(scope.clone()).or_default().insert(scope.clone());
+                } else {
+                    a.namespaces.insert(scope.clone());
+                }
+            } else {
+                let names = a.names.entry(scope.clone()).or_default();
+                if namespace_object && scope != "cluster" {
+                    names.extend(rule.resource_names.iter().filter(|n| *n == scope).cloned());
+                } else {
+                    names.extend(rule.resource_names.iter().cloned());
+                }
+            }
+        }
+        a.names.retain(|_, v| !v.is_empty());
+        a
+    }
+
+    /// Verbs allowed on a non-resource URL (only ClusterRoleBindings count).
+    pub fn non_resource_allows(&self, verb: &str, path: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|(scope, r)| scope == "cluster" && verb_matches(r, verb) && non_resource_url_matches(r, path))
+    }
+
+    /// The nonResourceURLs named by rules reachable through ClusterRoleBindings, with their verbs.
+    pub fn non_resource_urls(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (scope, r) in &self.rules {
+            if scope != "cluster" {
+                continue;
+            }
+            for u in &r.non_resource_urls {
+                out.entry(u.clone()).or_default().extend(r.verbs.iter().cloned());
+            }
+        }
+        out
+    }
+}
