@@ -3,6 +3,7 @@
 //! Layout: [`cli`] (flags), [`source`] (live and snapshot loading), [`model`] (the cluster in memory, indexed),
 //! [`rbac`] (pure evaluation), [`catalogue`] (resource names), [`cmd`] (one module per subcommand), [`output`].
 
+pub mod admission;
 pub mod authn;
 pub mod catalogue;
 pub mod cli;

@@ -478,3 +478,116 @@ fn serde_saphyr_free_parse(text: &str) -> Vec<Value> {
         .map(|d| serde_saphyr::from_str(d).expect("valid YAML"))
         .collect()
 }
+
+fn row<'a>(v: &'a Value, resource: &str) -> &'a Value {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resource"] == resource)
+        .unwrap_or_else(|| panic!("no row {resource}"))
+}
+
+#[test]
+fn matrix_for_a_service_account() {
+    let (v, code) = json_of(&["-f", DEMO, "matrix", "payments:api", "-n", "payments", "--subresources", "-o", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["namespace"], "payments");
+    let secrets = row(&v, "secrets");
+    assert_eq!(secrets["group"], "");
+    assert_eq!(secrets["verbs"]["get"], "some");
+    assert_eq!(secrets["names"]["get"], serde_json::json!(["payments-db"]));
+    assert_eq!(secrets["verbs"]["list"], "no");
+    assert_eq!(row(&v, "pods")["verbs"]["get"], "yes");
+    assert_eq!(row(&v, "pods/log")["verbs"]["get"], "yes");
+    assert_eq!(row(&v, "pods/exec")["verbs"]["create"], "no");
+    assert_eq!(row(&v, "deployments/scale")["verbs"]["get"], "yes");
+    assert_eq!(row(&v, "refunds")["group"], "payments.example.com");
+    assert_eq!(row(&v, "refunds")["verbs"]["watch"], "yes");
+    assert_eq!(row(&v, "nodes")["verbs"]["get"], "no");
+    let urls: Vec<&str> = v["nonResourceUrls"].as_array().unwrap().iter().map(|u| u["url"].as_str().unwrap()).collect();
+    assert!(urls.contains(&"/healthz"));
+    // Another namespace: the RoleBindings of payments do not count.
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "payments:api", "-n", "web", "-o", "json"]);
+    assert_eq!(row(&v, "pods")["verbs"]["get"], "no");
+    // -A says where.
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "ci:deployer", "-A", "--verbs", "get,create", "-o", "json"]);
+    assert_eq!(v["verbs"], serde_json::json!(["get", "create"]));
+    assert_eq!(row(&v, "pods")["where"]["create"], serde_json::json!(["cluster"]));
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "web:frontend", "-A", "-o", "json"]);
+    assert_eq!(row(&v, "secrets")["where"]["get"], serde_json::json!(["web"]));
+    // Special verbs only where they apply.
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "ci:deployer", "--verbs", "all", "-o", "json"]);
+    assert_eq!(row(&v, "users")["verbs"]["impersonate"], "yes");
+    assert!(row(&v, "users")["verbs"].get("get").is_some());
+    assert!(row(&v, "pods")["verbs"].get("impersonate").is_none());
+    assert_eq!(row(&v, "clusterroles")["verbs"]["escalate"], "yes");
+}
+
+#[test]
+fn matrix_for_a_resource_lists_service_accounts() {
+    let (v, code) = json_of(&["-f", DEMO, "matrix", "-n", "payments", "--resource", "secrets", "-o", "json"]);
+    assert_eq!(code, 0);
+    let names: Vec<String> = v["serviceAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}/{}", s["namespace"].as_str().unwrap(), s["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names, ["ci/deployer", "payments/api"]);
+    assert_eq!(v["serviceAccounts"][1]["verbs"]["get"], "some");
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "-n", "payments", "--resource", "secrets", "--all-sas", "-o", "json"]);
+    assert_eq!(v["serviceAccounts"].as_array().unwrap().len(), 11);
+    // Through a group: every SA of web edits pods there.
+    let (v, _) = json_of(&["-f", DEMO, "matrix", "-n", "web", "--resource", "pods/exec", "-o", "json"]);
+    let names: Vec<&str> =
+        v["serviceAccounts"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["deployer", "default", "frontend"]);
+}
+
+#[test]
+fn matrix_text_uses_icons_on_color_and_words_otherwise() {
+    sa().args(["-f", DEMO, "matrix", "payments:api", "-n", "payments"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("some"))
+        .stdout(predicate::str::contains("✔").not());
+    sa().args(["-f", DEMO, "--color", "always", "matrix", "payments:api", "-n", "payments"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("✔"))
+        .stdout(predicate::str::contains("◐"));
+    sa().args(["-f", DEMO, "matrix", "payments:api", "-n", "payments", "-o", "wide"])
+        .assert()
+        .stdout(predicate::str::contains("some payments-db"));
+    fails_with(&["-f", DEMO, "matrix", "payments:api", "--verbs", "get, list"], "invalid --verbs entry");
+    fails_with(&["-f", DEMO, "matrix", "-n", "x", "--resource", "podz"], "doesn't have a resource type");
+}
+
+#[test]
+fn bindings_tree_json_dot_and_mermaid() {
+    let (v, code) = json_of(&["-f", DEMO, "bindings", "payments:worker", "-o", "json"]);
+    assert_eq!(code, 0);
+    let bindings = v["bindings"].as_array().unwrap();
+    let how = |name: &str| bindings.iter().find(|b| b["binding"]["name"] == name).unwrap()["how"].clone();
+    assert_eq!(how("worker-refunds"), "directly");
+    assert_eq!(how("payments-view"), "group");
+    assert_eq!(how("system:discovery"), "group");
+    let dangling = bindings.iter().find(|b| b["binding"]["name"] == "old-batch-runner").unwrap();
+    assert_eq!(dangling["roleFound"], false);
+    let (v, _) = json_of(&["-f", DEMO, "bindings", "monitoring:log-shipper", "-o", "json"]);
+    assert!(v["bindings"].as_array().unwrap().iter().any(|b| b["how"] == "user-alias"));
+
+    let dot = sa().args(["-f", DEMO, "bindings", "payments:worker", "-o", "dot"]).output().unwrap();
+    let dot = String::from_utf8(dot.stdout).unwrap();
+    assert!(dot.starts_with("digraph bindings {") && dot.trim_end().ends_with('}'), "{dot}");
+    assert!(dot.contains("style=dashed, color=red"), "dangling role drawn dashed");
+    let mermaid = sa().args(["-f", DEMO, "bindings", "payments:worker", "-o", "mermaid"]).output().unwrap();
+    let mermaid = String::from_utf8(mermaid.stdout).unwrap();
+    assert!(mermaid.starts_with("graph LR"));
+    assert!(mermaid.contains("(missing)"));
+    sa().args(["-f", DEMO, "bindings", "payments:worker"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("└─ Role/payments/batch-runner [dangling"));
+}

@@ -145,6 +145,7 @@ fn differential_conformance_against_subject_access_review() {
     let mut who_can_checks = 0usize;
     let mut cli_checks = 0usize;
     let mut server_allows = 0usize;
+    let (mut matrix_cells, mut matrix_some) = (0usize, 0usize);
     let mut failures: Vec<String> = Vec::new();
 
     for seed in seeds() {
@@ -266,11 +267,24 @@ fn differential_conformance_against_subject_access_review() {
                 }
             }
         }
+        // 4. matrix: every cell of a sample of ServiceAccounts equals SAR; `some` cells are true exactly for their names.
+        let (m_cells, m_some, m_failures) = matrix_cells_agree(c, &rt, &client, &w, &live, &mut rng);
+        matrix_cells += m_cells;
+        matrix_some += m_some;
+        failures.extend(m_failures);
         c.kubectl_ok(
             &["delete", "--wait=true", "--timeout=120s", "--ignore-not-found", "-f", "-"],
             Some(&w.manifest()),
         );
     }
+    eprintln!(
+        "matrix: {matrix_cells} cells compared with SubjectAccessReview, {matrix_some} `some` cells checked by name"
+    );
+    assert!(matrix_some > 0 || std::env::var("KUBECTL_SA_DIFF_REQUESTS").is_ok(), "no `some` cell was exercised");
+    assert!(
+        matrix_cells >= 2000 || std::env::var("KUBECTL_SA_DIFF_REQUESTS").is_ok(),
+        "too few matrix cells: {matrix_cells}"
+    );
     eprintln!(
         "differential: {checks} request checks (x3 answers; the server allowed {server_allows}), {who_can_checks} who-can set \
          checks, {cli_checks} binary checks, {} disagreements",
@@ -458,4 +472,104 @@ fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
     assert!(out.stdout.is_empty(), "no partial answer");
     assert!(stderr.starts_with("error: ") && stderr.trim_end().lines().count() == 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Compares `matrix` cells (library, live objects) with SubjectAccessReview for every ServiceAccount of the world,
+/// and the binary's JSON with the library for one of them.
+fn matrix_cells_agree(
+    c: &TestCluster,
+    rt: &tokio::runtime::Runtime,
+    client: &kube::Client,
+    w: &World,
+    live: &Loaded,
+    rng: &mut Rng,
+) -> (usize, usize, Vec<String>) {
+    use kubectl_sa::rbac::access::{Cell, IdentityRules};
+    use support::world::REQUEST_RESOURCES;
+    const VERBS: [&str; 8] = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+    let mut failures = Vec::new();
+    let (mut cells, mut some) = (0, 0);
+    for (k, (sa_ns, sa_name)) in w.service_accounts.iter().cloned().enumerate() {
+        let ns = rng.pick(&w.namespaces).clone();
+        let rules = IdentityRules::new(&live.cluster, &UserInfo::service_account(&sa_ns, &sa_name));
+        let mut reviews = Vec::new();
+        let mut expected = Vec::new();
+        for &(group, resource, sub, namespaced) in REQUEST_RESOURCES {
+            if resource == "namespaces" {
+                continue;
+            }
+            let req_ns = if namespaced { ns.clone() } else { String::new() };
+            for verb in VERBS {
+                let access = rules.access(verb, group, resource, sub, namespaced);
+                let cell = access.cell_in(&req_ns);
+                let sample = |name: &str| Sample::Resource {
+                    verb: verb.into(),
+                    group: group.into(),
+                    resource: resource.into(),
+                    subresource: sub.into(),
+                    name: name.into(),
+                    namespace: req_ns.clone(),
+                    namespaced,
+                };
+                reviews.push(sample("").sar(&sa_ns, &sa_name));
+                expected.push((format!("{verb} {group}/{resource}/{sub} in {req_ns:?}"), cell == Cell::Yes));
+                if cell == Cell::Some {
+                    some += 1;
+                    for n in access.names_in(&req_ns) {
+                        reviews.push(sample(&n).sar(&sa_ns, &sa_name));
+                        expected.push((format!("{verb} {group}/{resource}/{sub} {n:?} in {req_ns:?} (some)"), true));
+                    }
+                    reviews.push(sample("zz-not-listed").sar(&sa_ns, &sa_name));
+                    expected.push((
+                        format!("{verb} {group}/{resource}/{sub} \"zz-not-listed\" in {req_ns:?} (some)"),
+                        false,
+                    ));
+                }
+            }
+        }
+        let answers = rt.block_on(sar_batch(client, reviews));
+        for ((what, want), got) in expected.iter().zip(answers) {
+            cells += 1;
+            if *want != got {
+                failures.push(format!(
+                    "seed {}: matrix {sa_ns}:{sa_name} {what}: matrix says {want}, SAR says {got}",
+                    w.seed
+                ));
+            }
+        }
+        if k == 0 {
+            // The binary agrees with the library on the same rows.
+            let out = c
+                .kubectl_sa()
+                .args(["matrix", &format!("{sa_ns}:{sa_name}"), "-n", &ns, "--subresources", "-o", "json"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for &(group, resource, sub, namespaced) in REQUEST_RESOURCES {
+                let name = if sub.is_empty() { resource.to_string() } else { format!("{resource}/{sub}") };
+                let Some(row) =
+                    v["rows"].as_array().unwrap().iter().find(|r| r["group"] == group && r["resource"] == name)
+                else {
+                    failures.push(format!("seed {}: matrix has no row {group}/{name}", w.seed));
+                    continue;
+                };
+                for verb in VERBS {
+                    let req_ns = if namespaced { ns.as_str() } else { "" };
+                    let want = match rules.access(verb, group, resource, sub, namespaced).cell_in(req_ns) {
+                        Cell::Yes => "yes",
+                        Cell::No => "no",
+                        Cell::Some => "some",
+                    };
+                    if row["verbs"][verb] != want {
+                        failures.push(format!(
+                            "seed {}: binary matrix {group}/{name} {verb}: {} vs library {want}",
+                            w.seed, row["verbs"][verb]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    (cells, some, failures)
 }
