@@ -360,3 +360,172 @@ fn the_server_check_names_the_authorizer_that_decided() {
     assert!(v["authorization"]["serverCheck"]["message"].as_str().unwrap().contains("subjectaccessreviews"));
     assert_eq!(out.status.code(), Some(0), "RBAC's answer (allowed through view) is kept");
 }
+
+fn steps(v: &Value) -> Vec<(String, String, String)> {
+    v["admission"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["plugin"].as_str().unwrap().to_string(),
+                s["name"].as_str().unwrap().to_string(),
+                s["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn plugins(v: &Value) -> Vec<String> {
+    steps(v).into_iter().map(|(p, _, _)| p).collect()
+}
+
+#[test]
+fn admission_lists_what_matches_and_dry_run_shows_the_real_denial() {
+    let hook = WebhookServer::start();
+    let owned = OwnedCluster::start("");
+    let c = &owned.cluster;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    c.kubectl_ok(&["create", "namespace", "adm"], None);
+    c.kubectl_ok(&["label", "namespace", "adm", "pod-security.kubernetes.io/enforce=restricted", "webhook=on"], None);
+    c.kubectl_ok(&["create", "namespace", "other"], None);
+    c.kubectl_ok(&["create", "serviceaccount", "deployer", "-n", "adm"], None);
+    for ns in ["adm", "other"] {
+        c.kubectl_ok(
+            &[
+                "create",
+                "rolebinding",
+                "deployer-edit",
+                "--clusterrole=edit",
+                "--serviceaccount=adm:deployer",
+                "-n",
+                ns,
+            ],
+            None,
+        );
+    }
+    let policy = json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy", "metadata": {"name": "no-forbidden-configmaps"},
+         "spec": {"failurePolicy": "Fail", "matchConstraints": {"resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["configmaps"]}]},
+                  "validations": [{"expression": "object.metadata.name != 'forbidden'", "message": "a ConfigMap named forbidden is not allowed"}]}},
+        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding", "metadata": {"name": "no-forbidden-configmaps-binding"},
+         "spec": {"policyName": "no-forbidden-configmaps", "validationActions": ["Deny"], "matchResources": {"namespaceSelector": {"matchLabels": {"webhook": "on"}}}}},
+        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": {"name": "deny-secrets"},
+         "webhooks": [{"name": "deny-secrets.kubectl-sa.test", "clientConfig": {"url": format!("{}/validate", hook.url), "caBundle": hook.ca_base64()},
+                       "rules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["secrets"]}],
+                       "namespaceSelector": {"matchLabels": {"webhook": "on"}}, "failurePolicy": "Fail", "sideEffects": "None",
+                       "admissionReviewVersions": ["v1"], "timeoutSeconds": 5}]}
+    ]});
+    c.kubectl_ok(&["apply", "-f", "-"], Some(&policy.to_string()));
+
+    // What matches, client-side.
+    let (code, v) = explain_json(c, &["adm:deployer", "create", "configmaps", "-n", "adm"]);
+    assert_eq!(code, 0);
+    assert_eq!(plugins(&v), ["NamespaceLifecycle", "ValidatingAdmissionPolicy"], "{}", v["admission"]);
+    assert!(steps(&v).contains(&(
+        "ValidatingAdmissionPolicy".into(),
+        "no-forbidden-configmaps".into(),
+        "may-deny".into()
+    )));
+    let (_, v) = explain_json(c, &["adm:deployer", "create", "secrets", "-n", "adm"]);
+    assert_eq!(plugins(&v), ["NamespaceLifecycle", "ValidatingAdmissionWebhook"], "{}", v["admission"]);
+    assert_eq!(steps(&v)[1].1, "deny-secrets");
+    let (_, v) = explain_json(c, &["adm:deployer", "create", "secrets", "-n", "other"]);
+    assert_eq!(
+        plugins(&v),
+        ["NamespaceLifecycle"],
+        "nothing matches outside the labelled namespace: {}",
+        v["admission"]
+    );
+    let (_, v) = explain_json(c, &["adm:deployer", "get", "secrets", "-n", "adm"]);
+    assert_eq!(v["admission"]["applies"], false);
+    let pod = file(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: debug}\nspec:\n  serviceAccountName: deployer\n  hostNetwork: true\n  containers: [{name: sh, image: busybox, securityContext: {privileged: true}}]\n",
+    );
+    let (_, v) = explain_json(c, &["adm:deployer", "create", "pods", "-n", "adm", "--object", &pod]);
+    assert!(steps(&v).iter().any(|(p, _, verdict)| p == "PodSecurity" && verdict == "deny"), "{}", v["admission"]);
+    assert!(v["verdict"].as_str().unwrap().contains("admission denies it (PodSecurity)"));
+
+    // The real outcome, server-side, as the ServiceAccount.
+    let secret = file("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\nstringData: {k: v}\n");
+    let (code, v) =
+        explain_json(c, &["adm:deployer", "create", "secrets", "-n", "adm", "--object", &secret, "--dry-run"]);
+    assert_eq!(code, 0, "authorization allows it");
+    assert_eq!(v["dryRun"]["succeeded"], false, "{}", v["dryRun"]);
+    assert!(
+        v["dryRun"]["message"].as_str().unwrap().contains("denied by the test admission webhook"),
+        "{}",
+        v["dryRun"]
+    );
+    let cm = file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: forbidden}\ndata: {k: v}\n");
+    // The policy takes effect once the API server has loaded it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let v = loop {
+        let (_, v) =
+            explain_json(c, &["adm:deployer", "create", "configmaps", "-n", "adm", "--object", &cm, "--dry-run"]);
+        if v["dryRun"]["succeeded"] == false || Instant::now() > deadline {
+            break v;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(
+        v["dryRun"]["message"].as_str().unwrap().contains("a ConfigMap named forbidden is not allowed"),
+        "{}",
+        v["dryRun"]
+    );
+    let (_, v) = explain_json(c, &["adm:deployer", "create", "pods", "-n", "adm", "--object", &pod, "--dry-run"]);
+    assert!(
+        v["dryRun"]["message"].as_str().unwrap().contains("violates PodSecurity \"restricted:latest\""),
+        "{}",
+        v["dryRun"]
+    );
+    let (_, v) =
+        explain_json(c, &["adm:deployer", "create", "configmaps", "-n", "other", "--object", &cm, "--dry-run"]);
+    assert_eq!(v["dryRun"]["succeeded"], true, "{}", v["dryRun"]);
+    // Nothing was created.
+    assert!(
+        c.kubectl_ok(&["get", "configmaps", "-n", "other", "-o", "name"], None)
+            .lines()
+            .all(|l| l != "configmap/forbidden")
+    );
+    // Without impersonation rights the dry run says so.
+    c.kubectl_ok(
+        &[
+            "create",
+            "clusterrole",
+            "reader",
+            "--verb=get,list,watch",
+            "--resource=serviceaccounts,namespaces,pods,roles,rolebindings,clusterroles,clusterrolebindings",
+        ],
+        None,
+    );
+    c.kubectl_ok(&["create", "clusterrolebinding", "limited-reader", "--clusterrole=reader", "--user=limited"], None);
+    let out = c
+        .kubectl_sa()
+        .args([
+            "--context",
+            "limited",
+            "explain",
+            "adm:deployer",
+            "create",
+            "configmaps",
+            "-n",
+            "other",
+            "--object",
+            &cm,
+            "--dry-run",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["dryRun"]["impersonationRefused"], true, "{}", v["dryRun"]);
+}

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
+use crate::admission::{self, AdmissionObjects, AdmissionReport, AdmissionRequest, NamespaceInfo, Operation, Verdict};
 use crate::authn::{self, AuthenticationReport};
 use crate::cli::{ConnectionFlags, ExplainArgs, OutputFormat};
 use crate::cmd::{answer_notes, parse_request};
@@ -56,7 +57,7 @@ struct ExplainReport<'a> {
     request: RequestView,
     authentication: &'a AuthenticationReport,
     authorization: AuthorizationStage<'a>,
-    admission: serde_json::Value,
+    admission: AdmissionReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     dry_run: Option<DryRunOutcome>,
     /// What the API server would answer when not allowed.
@@ -166,14 +167,14 @@ pub fn run(
         }
         _ => None,
     };
-    let admission = serde_json::json!({"applies": false});
+    let admission = admission_stage(&loaded, &parsed, object.as_ref())?;
 
     let involved: Vec<ObjectRef> = rbac::bindings_for_user(&loaded.cluster, &user)
         .into_iter()
         .map(|id| ObjectRef::of_role_ref(loaded.cluster.binding(id)))
         .collect();
     let notes = answer_notes(request, &loaded, involved.iter());
-    let verdict = verdict_line(&ns, &name, request, allowed, &authentication, dry_run.as_ref());
+    let verdict = verdict_line(&ns, &name, request, allowed, &authentication, &admission, dry_run.as_ref());
     let report = ExplainReport {
         allowed,
         service_account: &authentication.service_account,
@@ -202,6 +203,69 @@ pub fn run(
         format => print_text(out, &report, request, format == Some(OutputFormat::Wide))?,
     }
     Ok(if allowed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The admission chain for write requests (get, list and watch are never admitted).
+fn admission_stage(
+    loaded: &crate::source::Loaded,
+    parsed: &crate::cmd::ParsedRequest,
+    object: Option<&serde_json::Value>,
+) -> Result<AdmissionReport> {
+    let not_admitted = || AdmissionReport {
+        applies: false,
+        verdict: Verdict::Allow,
+        needs_server_dry_run: false,
+        steps: Vec::new(),
+        notes: vec!["not admitted: only create, update, patch, delete and connect requests pass admission".into()],
+    };
+    let (rbac::Request::Resource { verb, attrs }, Some(info)) = (&parsed.request, &parsed.resource) else {
+        return Ok(not_admitted());
+    };
+    let Some(operation) = Operation::from_verb(verb, &attrs.resource, &attrs.subresource) else {
+        return Ok(not_admitted());
+    };
+    let mut objects = AdmissionObjects::new();
+    for (kind, doc) in &loaded.cluster.admission_objects {
+        objects.add(kind, doc.clone())?;
+    }
+    let cluster = &loaded.cluster;
+    // Namespaces are known live, and from a snapshot that holds Namespace objects.
+    let namespaces: Option<std::collections::BTreeMap<String, NamespaceInfo>> =
+        (loaded.is_live() || !cluster.namespaces.is_empty()).then(|| {
+            cluster
+                .namespaces
+                .values()
+                .map(|n| {
+                    (
+                        n.name.clone(),
+                        NamespaceInfo { name: n.name.clone(), labels: n.labels.clone(), phase: n.phase.clone() },
+                    )
+                })
+                .collect()
+        });
+    let pod_sa_exists = (attrs.resource == "pods" && attrs.subresource.is_empty() && operation == Operation::Create)
+        .then(|| {
+            let sa = object
+                .and_then(|o| o.pointer("/spec/serviceAccountName").and_then(|v| v.as_str()))
+                .filter(|s| !s.is_empty())
+                .unwrap_or("default");
+            (loaded.is_live() || !cluster.service_accounts.is_empty())
+                .then(|| cluster.service_account(&attrs.namespace, sa).is_some())
+        })
+        .flatten();
+    let request = AdmissionRequest {
+        operation,
+        group: attrs.group.clone(),
+        version: info.version.clone(),
+        resource: attrs.resource.clone(),
+        subresource: attrs.subresource.clone(),
+        kind: info.kind.clone(),
+        namespace: attrs.namespace.clone(),
+        name: attrs.name.clone(),
+        namespaced: info.namespaced,
+        object: object.cloned(),
+    };
+    Ok(admission::evaluate(&objects, namespaces.as_ref(), &request, pod_sa_exists))
 }
 
 fn server_check(
@@ -260,12 +324,23 @@ fn verdict_line(
     request: &rbac::Request,
     allowed: bool,
     authn: &AuthenticationReport,
+    admission: &AdmissionReport,
     dry_run: Option<&DryRunOutcome>,
 ) -> String {
     let who = format!("{ns}/{name}");
     let mut line = if allowed { format!("{who} can {request}") } else { format!("{who} cannot {request}") };
     if authn.can_authenticate == Some(false) {
         line.push_str(" (but no token can authenticate as it: the ServiceAccount does not exist)");
+    }
+    if allowed && admission.applies && admission.verdict != Verdict::Allow {
+        let deciders: Vec<String> = admission
+            .steps
+            .iter()
+            .filter(|s| matches!(s.verdict, Verdict::Deny | Verdict::MayDeny | Verdict::Unknown))
+            .map(|s| if s.name.is_empty() { s.plugin.clone() } else { format!("{} {:?}", s.plugin, s.name) })
+            .collect();
+        let word = if admission.verdict == Verdict::Deny { "denies it" } else { "may deny it" };
+        line.push_str(&format!("; but admission {word} ({})", deciders.join(", ")));
     }
     if let Some(d) = dry_run {
         if d.impersonation_refused {
@@ -385,8 +460,29 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
     writeln!(out)?;
 
     // 3. Admission
-    if r.admission["applies"] == true || r.dry_run.is_some() {
-        writeln!(out, "{}", heading("3. ADMISSION:"))?;
+    let adm = &r.admission;
+    if adm.applies || r.dry_run.is_some() {
+        let mark = match adm.verdict {
+            Verdict::Allow => yes("ALLOW"),
+            Verdict::Deny => no("DENY"),
+            _ => warn(&adm.verdict.as_str().to_uppercase()),
+        };
+        writeln!(out, "{} {mark}", heading("3. ADMISSION:"))?;
+        for step in &adm.steps {
+            let v = match step.verdict {
+                Verdict::Allow => yes(step.verdict.as_str()),
+                Verdict::Deny => no(step.verdict.as_str()),
+                _ => warn(step.verdict.as_str()),
+            };
+            let name = if step.name.is_empty() { String::new() } else { format!(" {:?}", step.name) };
+            writeln!(out, "  {}{name}: {v}: {}", step.plugin, step.message)?;
+        }
+        for n in &adm.notes {
+            writeln!(out, "  {}", dim(n))?;
+        }
+        if adm.needs_server_dry_run && r.dry_run.is_none() {
+            writeln!(out, "  {}", dim("webhooks or CEL decide at request time: --dry-run asks the API server"))?;
+        }
         if let Some(d) = &r.dry_run {
             let result = if d.succeeded {
                 yes("passed")
