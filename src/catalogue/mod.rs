@@ -122,6 +122,11 @@ impl Catalogue {
     }
 }
 
+/// `deployments.apps`, and for a subresource `deployments.apps/scale`: the form the command line accepts.
 pub fn qualified(resource: &str, group: &str) -> String {
-    if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") }
+    match (resource.split_once('/'), group.is_empty()) {
+        (_, true) => resource.to_string(),
+        (Some((res, sub)), false) => format!("{res}.{group}/{sub}"),
+        (None, false) => format!("{resource}.{group}"),
+    }
 }
