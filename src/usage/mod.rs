@@ -93,7 +93,10 @@ impl Aggregator {
                     subresource: o.subresource.clone(),
                     namespace: o.namespace.clone(),
                 },
-                o.name.clone(),
+                // The audit objectRef of a create names the new object, but the authorizer saw no name (a POST to
+                // the collection): record names as authorization saw them, or resourceNames would be suggested
+                // that never allow the create.
+                if ev.verb == "create" && o.subresource.is_empty() { String::new() } else { o.name.clone() },
             ),
             _ => {
                 let path = ev.request_uri.split('?').next().unwrap_or_default().to_string();
