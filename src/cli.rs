@@ -133,6 +133,24 @@ pub enum Command {
     )]
     Bindings(BindingsArgs),
 
+    /// Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy
+    /// Secrets), its cloud identity, how many bindings reach it and its highest audit severity.
+    #[command(
+        after_help = "Examples:\n  kubectl sa list -A\n  kubectl sa list -n payments -o wide\n  kubectl sa list -A --sort risk\n  kubectl sa list -A --unused -o json"
+    )]
+    List(ListArgs),
+
+    /// Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC
+    /// engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative.
+    #[command(
+        after_help = "Examples:\n  kubectl sa audit -A\n  kubectl sa audit ci:deployer\n  kubectl sa audit -A -o sarif > kubectl-sa.sarif\n  kubectl sa audit -A --write-baseline baseline.json\n  kubectl sa audit -A --baseline baseline.json --fail-on high\n\nExit status: 0, or 3 with --fail-on when a finding at or above that severity remains; 2 on errors."
+    )]
+    Audit(AuditArgs),
+
+    /// ServiceAccount tokens: `token inspect` decodes one locally.
+    #[command(subcommand)]
+    Token(TokenCommand),
+
     /// Print the version, the commit and the Kubernetes API version it was built against.
     Version,
 }
@@ -258,4 +276,113 @@ pub struct BindingsArgs {
 
     #[arg(short = 'o', long, value_enum)]
     pub output: Option<BindingsOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListOutput {
+    /// Token and cloud identity details, warnings.
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListSort {
+    /// Namespace, then name.
+    Name,
+    /// Highest audit severity first.
+    Risk,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// ServiceAccounts of every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Only ServiceAccounts no pod runs as.
+    #[arg(long)]
+    pub unused: bool,
+
+    #[arg(long, value_enum, default_value_t = ListSort::Name)]
+    pub sort: ListSort,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<ListOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditOutput {
+    /// Every granting chain and escalation.
+    Wide,
+    Json,
+    Yaml,
+    /// SARIF 2.1.0 for code-scanning UIs.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME
+    /// with -n).
+    pub service_account: Option<String>,
+
+    /// ServiceAccounts of every namespace (else those of -n, or of the context's namespace).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Namespaces whose workloads count as privileged (default: kube-system); namespaces whose ServiceAccounts
+    /// hold CRITICAL findings are always added. Comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "NS,...")]
+    pub privileged_namespaces: Option<Vec<String>>,
+
+    /// Hide the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the findings shown (after -n/-A, SA and --baseline) to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit with status 3 when a finding at or above this severity remains (for CI pipelines).
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::audit::Severity>,
+
+    /// Show only findings at or above this severity.
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
+    pub min_severity: Option<crate::audit::Severity>,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<AuditOutput>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Decode a ServiceAccount token (JWT) locally: bound or legacy, issuer, audiences, expiry, bound object, and
+    /// what the ServiceAccount may do (with -f or a reachable cluster). The token is never sent anywhere, its
+    /// signature is neither checked nor printed.
+    #[command(
+        after_help = "Examples:\n  kubectl sa token inspect token.jwt\n  kubectl create token deployer -n ci | kubectl sa token inspect -\n  kubectl sa -f cluster.yaml token inspect /var/run/secrets/kubernetes.io/serviceaccount/token -o json"
+    )]
+    Inspect(TokenInspectArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenOutput {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenInspectArgs {
+    /// File holding the token, or - for stdin (the default).
+    #[arg(value_name = "FILE|-")]
+    pub file: Option<PathBuf>,
+
+    /// Do not read the cluster for the RBAC summary (snapshots given with -f are still read).
+    #[arg(long)]
+    pub offline: bool,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<TokenOutput>,
 }

@@ -4,6 +4,7 @@
 //! [`rbac`] (pure evaluation), [`catalogue`] (resource names), [`cmd`] (one module per subcommand), [`output`].
 
 pub mod admission;
+pub mod audit;
 pub mod authn;
 pub mod catalogue;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod output;
 pub mod rbac;
 pub mod request_view;
 pub mod source;
+pub mod token;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -58,6 +60,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             let loaded = runtime.block_on(source::load(&cli.connection))?;
             cmd::bindings::run(args, &loaded, &mut out)?
         }
+        Command::List(args) => cmd::list::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::Audit(args) => cmd::audit::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &cli.connection, &runtime, &mut out)?,
     };
     out.flush()?;
     Ok(code)

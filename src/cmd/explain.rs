@@ -123,7 +123,11 @@ pub fn run(
     let admitted = ADMITTED_VERBS.contains(&args.request.verb.as_str())
         || CONNECT_SUBRESOURCES.iter().any(|s| resource_arg.ends_with(&format!("/{s}")))
         || args.request.subresource.as_deref().is_some_and(|s| CONNECT_SUBRESOURCES.contains(&s));
-    let needs = Needs { workloads_in: Some(ns.clone()), admission: admitted && !resource_arg.starts_with('/') };
+    let needs = Needs {
+        workloads_in: Some(ns.clone()),
+        admission: admitted && !resource_arg.starts_with('/'),
+        ..Default::default()
+    };
     let loaded = runtime.block_on(source::load_with(flags, &needs))?;
     if args.dry_run && !loaded.is_live() {
         bail!("--dry-run needs a live cluster: it cannot be used with -f");

@@ -1,8 +1,11 @@
 //! One module per subcommand: each parses its arguments, asks the library, and prints.
 
+pub mod audit;
 pub mod bindings;
 pub mod explain;
+pub mod list;
 pub mod matrix;
+pub mod token;
 pub mod version;
 pub mod who_can;
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{BindingKind, Cluster};
+use crate::model::{BindingId, BindingKind, Cluster, Rule};
 use crate::rbac::rules::{api_group_matches, non_resource_url_matches, resource_matches, verb_matches};
 use crate::rbac::{UserInfo, bindings_for_user};
 
@@ -76,19 +76,65 @@ impl Access {
 pub struct IdentityRules<'a> {
     /// (scope, rule): scope is "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
     rules: Vec<(String, &'a crate::model::Rule)>,
+    /// Where each entry of `rules` comes from: the binding and the rule's index in its role.
+    origins: Vec<(BindingId, usize)>,
+}
+
+/// One rule of an identity that matches a (verb, resource) question, with where it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Matched<'a> {
+    /// "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
+    pub scope: &'a str,
+    pub rule: &'a Rule,
+    pub binding: BindingId,
+    pub rule_index: usize,
 }
 
 impl<'a> IdentityRules<'a> {
     pub fn new(cluster: &'a Cluster, user: &UserInfo) -> Self {
         let mut rules = Vec::new();
+        let mut origins = Vec::new();
         for id in bindings_for_user(cluster, user) {
             let b = cluster.binding(id);
             let Ok(role) = cluster.resolve_role(b) else { continue };
             let scope =
                 if b.kind == BindingKind::ClusterRoleBinding { "cluster".to_string() } else { b.namespace.clone() };
             rules.extend(role.rules.iter().map(|r| (scope.clone(), r)));
+            origins.extend((0..role.rules.len()).map(|i| (id, i)));
         }
-        IdentityRules { rules }
+        IdentityRules { rules, origins }
+    }
+
+    /// Every rule that allows `verb` on group/resource/subresource somewhere (for any name or for some names),
+    /// with the same scoping as [`IdentityRules::access`].
+    pub fn matching(
+        &self,
+        verb: &str,
+        group: &str,
+        resource: &str,
+        subresource: &str,
+        namespaced: bool,
+    ) -> impl Iterator<Item = Matched<'_>> {
+        let namespace_object = group.is_empty() && resource == "namespaces";
+        self.rules.iter().zip(&self.origins).filter_map(move |((scope, rule), &(binding, rule_index))| {
+            if scope != "cluster" && !namespaced && !namespace_object {
+                return None;
+            }
+            (verb_matches(rule, verb)
+                && api_group_matches(rule, group)
+                && resource_matches(rule, resource, subresource))
+            .then_some(Matched { scope: scope.as_str(), rule, binding, rule_index })
+        })
+    }
+
+    /// Every rule of the identity with its scope and origin (for checks on the rules themselves, e.g. wildcards).
+    pub fn all(&self) -> impl Iterator<Item = Matched<'_>> {
+        self.rules.iter().zip(&self.origins).map(|((scope, rule), &(binding, rule_index))| Matched {
+            scope: scope.as_str(),
+            rule,
+            binding,
+            rule_index,
+        })
     }
 
     /// Where `verb` on group/resource/subresource is allowed. RoleBindings never grant cluster-scoped resources
@@ -96,16 +142,8 @@ impl<'a> IdentityRules<'a> {
     pub fn access(&self, verb: &str, group: &str, resource: &str, subresource: &str, namespaced: bool) -> Access {
         let mut a = Access::default();
         let namespace_object = group.is_empty() && resource == "namespaces";
-        for (scope, rule) in &self.rules {
-            if scope != "cluster" && !namespaced && !namespace_object {
-                continue;
-            }
-            if !(verb_matches(rule, verb)
-                && api_group_matches(rule, group)
-                && resource_matches(rule, resource, subresource))
-            {
-                continue;
-            }
+        for Matched { scope, rule, .. } in self.matching(verb, group, resource, subresource, namespaced) {
+            let scope = scope.to_string();
             if rule.resource_names.is_empty() {
                 if scope == "cluster" {
                     a.cluster = true;
@@ -118,7 +156,7 @@ impl<'a> IdentityRules<'a> {
             } else {
                 let names = a.names.entry(scope.clone()).or_default();
                 if namespace_object && scope != "cluster" {
-                    names.extend(rule.resource_names.iter().filter(|n| *n == scope).cloned());
+                    names.extend(rule.resource_names.iter().filter(|n| **n == scope).cloned());
                 } else {
                     names.extend(rule.resource_names.iter().cloned());
                 }

@@ -227,17 +227,24 @@ pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Re
 /// Metadata-only lists: Secret data never leaves the API server.
 const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9";
 
+/// Pods and legacy token Secrets of every namespace (metadata-only Secrets). Best effort, like [`load_workloads`].
+pub async fn load_all_workloads(conn: &Connection, builder: &mut ClusterBuilder) -> Vec<String> {
+    load_workloads_at(conn, "/api/v1", "in all namespaces", builder).await
+}
+
 /// Pods and legacy token Secrets of one namespace. Best effort: a refusal becomes a note, since the answer
 /// about authorization does not depend on them.
 pub async fn load_workloads(conn: &Connection, namespace: &str, builder: &mut ClusterBuilder) -> Vec<String> {
+    load_workloads_at(conn, &format!("/api/v1/namespaces/{namespace}"), &format!("in namespace {namespace}"), builder)
+        .await
+}
+
+async fn load_workloads_at(conn: &Connection, base: &str, where_: &str, builder: &mut ClusterBuilder) -> Vec<String> {
     let mut notes = Vec::new();
-    let pods_path = format!("/api/v1/namespaces/{namespace}/pods");
-    let secrets_path = format!(
-        "/api/v1/namespaces/{namespace}/secrets?fieldSelector=type%3D{}",
-        percent_encode(crate::model::SA_TOKEN_SECRET_TYPE)
-    );
-    let (pods_what, secrets_what) =
-        (format!("list pods in namespace {namespace}"), format!("list token secrets in namespace {namespace}"));
+    let pods_path = format!("{base}/pods");
+    let secrets_path =
+        format!("{base}/secrets?fieldSelector=type%3D{}", percent_encode(crate::model::SA_TOKEN_SECRET_TYPE));
+    let (pods_what, secrets_what) = (format!("list pods {where_}"), format!("list token secrets {where_}"));
     let (pods, secrets) = tokio::join!(
         list_all::<raw::RawPod>(conn, &pods_path, &pods_what),
         list_all_as::<raw::RawSecret>(conn, &secrets_path, &secrets_what, Some(METADATA_ONLY)),

@@ -34,6 +34,8 @@ impl Loaded {
 pub struct Needs {
     /// Pods and legacy token Secrets of this namespace.
     pub workloads_in: Option<String>,
+    /// Pods and legacy token Secrets of every namespace (list and audit); wins over `workloads_in`.
+    pub all_workloads: bool,
     /// Admission webhook configurations and policies.
     pub admission: bool,
 }
@@ -58,7 +60,11 @@ pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded>
     let (catalogue, ()) = tokio::try_join!(live::discover(&conn), live::load_objects(&conn, &mut builder))?;
     let mut notes = Vec::new();
     let mut workloads_known = false;
-    if let Some(ns) = &needs.workloads_in {
+    if needs.all_workloads {
+        let problems = live::load_all_workloads(&conn, &mut builder).await;
+        workloads_known = problems.is_empty();
+        notes.extend(problems);
+    } else if let Some(ns) = &needs.workloads_in {
         let problems = live::load_workloads(&conn, ns, &mut builder).await;
         workloads_known = problems.is_empty();
         notes.extend(problems);

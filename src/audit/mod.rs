@@ -1,0 +1,1092 @@
+//! `audit`: the risky-permission catalogue (shared/docs/risky-permissions.md, SA-01 ... SA-27) evaluated for every
+//! ServiceAccount with the exact RBAC engine. Pure: works on the cluster in memory.
+//!
+//! Matching goes through [`IdentityRules`], so apiGroups matter, `*` covers subresources, `*/sub` matches,
+//! groups and User aliases are expanded and RoleBindings of every namespace count (each with its scope).
+//! resourceNames narrow a finding (they are reported, and lower the severity where the names limit the harm) but
+//! never erase it, except where the API server itself ignores them: a rule with resourceNames never allows
+//! `create` on a collection (A.7).
+//!
+//! Evaluation has two phases. The RBAC matching (expensive, once per ServiceAccount) records where each
+//! catalogue pattern is held. Severities then depend on two facts that depend on each other: which namespaces
+//! are privileged (kube-system, or given, plus every namespace whose ServiceAccounts hold a CRITICAL finding)
+//! and which ServiceAccounts are powerful (hold a CRITICAL finding). They are iterated to a fixed point, so
+//! two-step escalations (create pods where a powerful ServiceAccount lives => its power) are found.
+
+pub mod baseline;
+pub mod catalogue;
+pub mod sarif;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{BindingKind, Cluster, Rule, Subject};
+use crate::rbac::access::{IdentityRules, Matched};
+use crate::rbac::request::{AUTHENTICATED_GROUP, MASTERS_GROUP, parse_sa_username};
+use crate::rbac::{ObjectRef, UserInfo, subject_applies};
+pub use catalogue::{CHECKS, Check};
+
+const UNAUTHENTICATED_GROUP: &str = "system:unauthenticated";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "LOW",
+            Severity::Medium => "MEDIUM",
+            Severity::High => "HIGH",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+
+    /// One step less (LOW stays LOW).
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            _ => Severity::Low,
+        }
+    }
+
+    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SaRef {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for SaRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
+/// One binding -> role -> rule chain that grants (part of) a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chain {
+    pub binding: ObjectRef,
+    pub role: ObjectRef,
+    pub rule_index: usize,
+    pub rule: Rule,
+    /// The binding's subject that reaches the ServiceAccount (namespace defaulted as the authorizer does).
+    pub subject: Subject,
+    /// directly, user-alias or group.
+    pub how: String,
+    /// "cluster" or the RoleBinding's namespace.
+    pub scope: String,
+    /// The permission of the catalogue pattern this rule grants, e.g. `create pods`.
+    pub permission: String,
+}
+
+/// The second step of an escalation: a ServiceAccount whose power the finding's holder can take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Escalation {
+    pub service_account: SaRef,
+    /// How the power is taken, e.g. "run a pod as it".
+    pub via: String,
+    /// The target's CRITICAL findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    /// The cloud identities it maps to (SA-27).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cloud_identities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingSa {
+    pub namespace: String,
+    pub name: String,
+    /// False for a ServiceAccount that bindings name but that does not exist (anyone who may create it gets the
+    /// power). Always true for the `*` of binding-wide findings (SA-25).
+    pub exists: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cis: Option<String>,
+    /// `{"namespace": "*", "name": "*"}` for SA-25, which concerns a binding to a group of every identity.
+    pub service_account: FindingSa,
+    /// SA-25: the group the binding names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
+    /// `["cluster"]` or the namespaces where it is held.
+    pub scope: Vec<String>,
+    /// The catalogue permissions held, e.g. `create pods`.
+    pub permissions: Vec<String>,
+    /// True when every grant is limited to resourceNames (listed in `resourceNames`, by scope).
+    pub narrowed: bool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub resource_names: BTreeMap<String, Vec<String>>,
+    /// binding -> role -> rule chains.
+    pub grants: Vec<Chain>,
+    /// The ServiceAccounts whose power this one can take (two-step chains).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub escalation: Vec<Escalation>,
+    pub why: String,
+    pub remediation: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+    /// Stable key for baselines and SARIF: id, ServiceAccount, severity and scope.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Namespaces treated as privileged from the start (default: kube-system). Namespaces whose ServiceAccounts
+    /// hold CRITICAL findings are added to them.
+    pub privileged_namespaces: Option<Vec<String>>,
+    /// Whether pods and token Secrets were read (else SA-08/09/10 assume any ServiceAccount of the namespace may
+    /// run there, and SA-24 looks only at automount).
+    pub workloads_known: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    pub findings: Vec<Finding>,
+    /// The privileged namespaces the severities used (seed plus those holding CRITICAL ServiceAccounts).
+    pub privileged_namespaces: Vec<String>,
+    /// How many ServiceAccounts were evaluated (existing ones and missing ones bindings name).
+    pub service_accounts: usize,
+}
+
+impl AuditReport {
+    /// The highest severity of each ServiceAccount (SA-25 excluded).
+    pub fn highest_by_sa(&self) -> HashMap<(String, String), Severity> {
+        let mut out: HashMap<(String, String), Severity> = HashMap::new();
+        for f in self.findings.iter().filter(|f| f.subject.is_none()) {
+            let e =
+                out.entry((f.service_account.namespace.clone(), f.service_account.name.clone())).or_insert(f.severity);
+            *e = (*e).max(f.severity);
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phase 1: where each pattern is held.
+
+/// Where one pattern is held within one scope ("cluster" or a namespace).
+#[derive(Debug, Clone, Default)]
+struct Unit {
+    /// Held for any name.
+    any: bool,
+    /// Held only for these names.
+    names: BTreeSet<String>,
+    permissions: BTreeSet<String>,
+}
+
+/// Where one pattern is held, by scope, with the chains that grant it (each with the unit it supports).
+#[derive(Debug, Clone, Default)]
+struct Hit {
+    units: BTreeMap<String, Unit>,
+    grants: Vec<(String, Chain)>,
+}
+
+impl Hit {
+    fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    fn any_in(&self, scope: &str) -> bool {
+        self.units.get(scope).is_some_and(|u| u.any)
+    }
+
+    fn merge(&mut self, other: Hit) {
+        for (scope, u) in other.units {
+            let e = self.units.entry(scope).or_default();
+            e.any |= u.any;
+            e.names.extend(u.names);
+            e.permissions.extend(u.permissions);
+        }
+        for g in other.grants {
+            if !self.grants.contains(&g) {
+                self.grants.push(g);
+            }
+        }
+    }
+
+    /// Keeps the units (and their grants) for which `keep` holds.
+    fn filter(mut self, mut keep: impl FnMut(&str, &Unit) -> bool) -> Hit {
+        self.units.retain(|s, u| keep(s, u));
+        let units = &self.units;
+        self.grants.retain(|(unit, _)| units.contains_key(unit));
+        self
+    }
+
+    /// Adds `other`'s chains and permissions to every unit of this hit (the second half of a combination).
+    fn combine(&mut self, other: &Hit) {
+        let keys: Vec<String> = self.units.keys().cloned().collect();
+        for k in keys {
+            let unit = self.units.get_mut(&k).expect("key taken from the map");
+            unit.permissions.extend(other.units.values().flat_map(|u| u.permissions.iter().cloned()));
+            for (_, g) in &other.grants {
+                let entry = (k.clone(), g.clone());
+                if !self.grants.contains(&entry) {
+                    self.grants.push(entry);
+                }
+            }
+        }
+    }
+}
+
+struct Probe {
+    verb: &'static str,
+    group: &'static str,
+    resource: &'static str,
+    subresource: &'static str,
+    /// False for cluster-scoped resources: RoleBindings never reach them.
+    namespaced: bool,
+}
+
+const fn p(verb: &'static str, group: &'static str, resource: &'static str, sub: &'static str, ns: bool) -> Probe {
+    Probe { verb, group, resource, subresource: sub, namespaced: ns }
+}
+
+fn permission_text(pr: &Probe) -> String {
+    let mut s = format!("{} {}", pr.verb, pr.resource);
+    if !pr.group.is_empty() {
+        s.push('.');
+        s.push_str(pr.group);
+    }
+    if !pr.subresource.is_empty() {
+        s.push('/');
+        s.push_str(pr.subresource);
+    }
+    s
+}
+
+/// One ServiceAccount's rules, with what is needed to describe the chains.
+struct Identity<'a> {
+    cluster: &'a Cluster,
+    user: UserInfo,
+    rules: IdentityRules<'a>,
+}
+
+impl<'a> Identity<'a> {
+    fn chain(&self, m: &Matched<'_>, permission: String) -> Chain {
+        let b = self.cluster.binding(m.binding);
+        let subject = b.subjects.iter().find(|s| subject_applies(b, s, &self.user)).cloned().unwrap_or(Subject {
+            kind: String::new(),
+            name: String::new(),
+            namespace: String::new(),
+        });
+        let how = match subject.kind.as_str() {
+            "ServiceAccount" => "directly",
+            "User" => "user-alias",
+            _ => "group",
+        };
+        let mut subject = subject;
+        if subject.kind == "ServiceAccount" && subject.namespace.is_empty() {
+            subject.namespace = b.namespace.clone();
+        }
+        Chain {
+            binding: ObjectRef::of_binding(b),
+            role: ObjectRef::of_role_ref(b),
+            rule_index: m.rule_index,
+            rule: m.rule.clone(),
+            subject,
+            how: how.into(),
+            scope: m.scope.to_string(),
+            permission,
+        }
+    }
+
+    fn add(&self, hit: &mut Hit, m: &Matched<'_>, permission: String, names_void: bool, namespace_object: bool) {
+        let mut names: BTreeSet<String> = m.rule.resource_names.iter().cloned().collect();
+        if names_void && !names.is_empty() {
+            // resourceNames never allow a request without a name (create on a collection).
+            return;
+        }
+        if namespace_object && m.scope != "cluster" {
+            // A RoleBinding in NS reaches only the namespace object NS.
+            if !names.is_empty() && !names.contains(m.scope) {
+                return;
+            }
+            names = BTreeSet::from([m.scope.to_string()]);
+        }
+        let unit = hit.units.entry(m.scope.to_string()).or_default();
+        if names.is_empty() {
+            unit.any = true;
+        } else {
+            unit.names.extend(names);
+        }
+        unit.permissions.insert(permission.clone());
+        let entry = (m.scope.to_string(), self.chain(m, permission));
+        if !hit.grants.contains(&entry) {
+            hit.grants.push(entry);
+        }
+    }
+
+    /// Where any of the probes is allowed.
+    fn hit(&self, probes: &[Probe]) -> Hit {
+        let mut hit = Hit::default();
+        for pr in probes {
+            let names_void = pr.subresource.is_empty() && matches!(pr.verb, "create" | "deletecollection");
+            let namespace_object = pr.group.is_empty() && pr.resource == "namespaces" && pr.subresource.is_empty();
+            for m in self.rules.matching(pr.verb, pr.group, pr.resource, pr.subresource, pr.namespaced) {
+                self.add(&mut hit, &m, permission_text(pr), names_void, namespace_object);
+            }
+        }
+        hit
+    }
+}
+
+/// A pattern held by one ServiceAccount, before severities. `mode` distinguishes variants of one entry.
+#[derive(Debug, Clone)]
+struct Candidate {
+    id: &'static str,
+    mode: Mode,
+    hit: Hit,
+    details: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    /// SA-09 with get only (websocket exec before 1.35).
+    GetOnly,
+    /// SA-14 without create on bindings.
+    BindOnly,
+    /// SA-16 on serviceaccounts.
+    ServiceAccounts,
+    /// SA-24 / SA-27: not an RBAC permission.
+    Workload,
+}
+
+const WORKLOADS: &[(&str, &str)] = &[
+    ("apps", "deployments"),
+    ("apps", "daemonsets"),
+    ("apps", "statefulsets"),
+    ("apps", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+    ("", "replicationcontrollers"),
+];
+
+const ADMISSION: &[&str] = &[
+    "mutatingwebhookconfigurations",
+    "validatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+];
+
+fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut push = |cid: &'static str, mode: Mode, hit: Hit| {
+        if !hit.is_empty() {
+            out.push(Candidate { id: cid, mode, hit, details: Vec::new() });
+        }
+    };
+    const RBAC: &str = "rbac.authorization.k8s.io";
+
+    // SA-01: a full-wildcard rule. The probe `* * *` matches exactly the rules listing `*` in all three.
+    let mut full = id.hit(&[p("*", "*", "*", "", true)]);
+    for (_, g) in &mut full.grants {
+        g.permission = "* *.*".into();
+    }
+    for u in full.units.values_mut() {
+        u.permissions = BTreeSet::from(["* *.*".to_string()]);
+    }
+    // Any binding to cluster-admin, whatever its rules say.
+    for m in id.rules.all() {
+        let b = id.cluster.binding(m.binding);
+        if b.role_ref.kind == "ClusterRole" && b.role_ref.name == "cluster-admin" && m.rule_index == 0 {
+            let unit = full.units.entry(m.scope.to_string()).or_default();
+            unit.any = true;
+            unit.permissions.insert("cluster-admin".into());
+            let chain = id.chain(&m, "cluster-admin".into());
+            if !full.grants.iter().any(|(_, g)| g.binding == chain.binding) {
+                full.grants.push((m.scope.to_string(), chain));
+            }
+        }
+    }
+    let full_bindings: BTreeSet<ObjectRef> = full.grants.iter().map(|(_, g)| g.binding.clone()).collect();
+    push("SA-01", Mode::Normal, full);
+
+    // SA-02: any `*` in verbs, resources or apiGroups (rules of SA-01 bindings are reported there).
+    let mut wild = Hit::default();
+    for m in id.rules.all() {
+        let r = m.rule;
+        let star = |v: &[String]| v.iter().any(|x| x == "*");
+        if !(star(&r.verbs) || star(&r.api_groups) || star(&r.resources)) {
+            continue;
+        }
+        if m.scope != "cluster" && r.resources.is_empty() {
+            // nonResourceURLs rules are never reached through a RoleBinding.
+            continue;
+        }
+        let b = id.cluster.binding(m.binding);
+        if full_bindings.contains(&ObjectRef::of_binding(b)) {
+            continue;
+        }
+        id.add(&mut wild, &m, format!("wildcard rule {r}"), false, false);
+    }
+    push("SA-02", Mode::Normal, wild);
+
+    push("SA-03", Mode::Normal, id.hit(&[p("get", "", "secrets", "", true)]));
+    push("SA-04", Mode::Normal, id.hit(&[p("list", "", "secrets", "", true), p("watch", "", "secrets", "", true)]));
+    push(
+        "SA-05",
+        Mode::Normal,
+        id.hit(&[
+            p("create", "", "secrets", "", true),
+            p("update", "", "secrets", "", true),
+            p("patch", "", "secrets", "", true),
+        ]),
+    );
+    push("SA-06", Mode::Normal, id.hit(&[p("create", "", "pods", "", true)]));
+    let mut workload_probes = Vec::new();
+    for &(g, r) in WORKLOADS {
+        for v in ["create", "update", "patch"] {
+            workload_probes.push(p(v, g, r, "", true));
+        }
+    }
+    push("SA-07", Mode::Normal, id.hit(&workload_probes));
+    push("SA-08", Mode::Normal, id.hit(&[p("update", "", "pods", "", true), p("patch", "", "pods", "", true)]));
+    let exec_create = id.hit(&[p("create", "", "pods", "exec", true), p("create", "", "pods", "attach", true)]);
+    let exec_get = id.hit(&[p("get", "", "pods", "exec", true), p("get", "", "pods", "attach", true)]);
+    let covered: BTreeSet<String> = exec_create.units.keys().cloned().collect();
+    let cluster_covered = exec_create.any_in("cluster");
+    push("SA-09", Mode::Normal, exec_create);
+    push("SA-09", Mode::GetOnly, exec_get.filter(|s, _| !cluster_covered && !covered.contains(s)));
+    push(
+        "SA-10",
+        Mode::Normal,
+        id.hit(&[
+            p("update", "", "pods", "ephemeralcontainers", true),
+            p("patch", "", "pods", "ephemeralcontainers", true),
+        ]),
+    );
+    push(
+        "SA-11",
+        Mode::Normal,
+        id.hit(&[p("get", "", "nodes", "proxy", false), p("create", "", "nodes", "proxy", false)]),
+    );
+    push("SA-12", Mode::Normal, id.hit(&[p("create", "", "persistentvolumes", "", false)]));
+    push(
+        "SA-13",
+        Mode::Normal,
+        id.hit(&[p("escalate", RBAC, "roles", "", true), p("escalate", RBAC, "clusterroles", "", false)]),
+    );
+    // bind on clusterroles through a RoleBinding lets it bind ClusterRoles in RoleBindings of that namespace.
+    let bind = id.hit(&[p("bind", RBAC, "roles", "", true), p("bind", RBAC, "clusterroles", "", true)]);
+    if !bind.is_empty() {
+        let create =
+            id.hit(&[p("create", RBAC, "rolebindings", "", true), p("create", RBAC, "clusterrolebindings", "", false)]);
+        let can_create = |s: &str| create.any_in("cluster") || (s != "cluster" && create.any_in(s));
+        let mut full = bind.clone().filter(|s, _| can_create(s));
+        for (scope, unit) in full.units.iter_mut() {
+            // The create grants that make this unit exploitable: cluster-wide ones, or those of its namespace.
+            for (k, g) in &create.grants {
+                if k == "cluster" || k == scope {
+                    let entry = (scope.clone(), g.clone());
+                    if !full.grants.contains(&entry) {
+                        full.grants.push(entry);
+                    }
+                    unit.permissions.insert(g.permission.clone());
+                }
+            }
+        }
+        push("SA-14", Mode::Normal, full);
+        push("SA-14", Mode::BindOnly, bind.filter(|s, _| !can_create(s)));
+    }
+    let mut rbac_writes = Vec::new();
+    for v in ["create", "update", "patch"] {
+        rbac_writes.push(p(v, RBAC, "roles", "", true));
+        rbac_writes.push(p(v, RBAC, "rolebindings", "", true));
+        rbac_writes.push(p(v, RBAC, "clusterroles", "", false));
+        rbac_writes.push(p(v, RBAC, "clusterrolebindings", "", false));
+    }
+    push("SA-15", Mode::Normal, id.hit(&rbac_writes));
+    push(
+        "SA-16",
+        Mode::Normal,
+        id.hit(&[
+            p("impersonate", "", "users", "", false),
+            p("impersonate", "", "groups", "", false),
+            p("impersonate", "authentication.k8s.io", "userextras", "", false),
+            p("impersonate", "authentication.k8s.io", "uids", "", false),
+        ]),
+    );
+    push("SA-16", Mode::ServiceAccounts, id.hit(&[p("impersonate", "", "serviceaccounts", "", true)]));
+    let csr_create = id.hit(&[p("create", "certificates.k8s.io", "certificatesigningrequests", "", false)]);
+    let csr_approval = id.hit(&[
+        p("update", "certificates.k8s.io", "certificatesigningrequests", "approval", false),
+        p("patch", "certificates.k8s.io", "certificatesigningrequests", "approval", false),
+    ]);
+    let signers = id.hit(&[p("approve", "certificates.k8s.io", "signers", "", false)]);
+    if !csr_create.is_empty() && !csr_approval.is_empty() && !signers.is_empty() {
+        let mut all = csr_create;
+        all.merge(csr_approval);
+        all.merge(signers);
+        push("SA-17", Mode::Normal, all);
+    }
+    push("SA-18", Mode::Normal, id.hit(&[p("create", "", "serviceaccounts", "token", true)]));
+    let mut admission = Vec::new();
+    for v in ["create", "update", "patch"] {
+        for r in ADMISSION {
+            admission.push(p(v, "admissionregistration.k8s.io", r, "", false));
+        }
+    }
+    push("SA-19", Mode::Normal, id.hit(&admission));
+    push(
+        "SA-20",
+        Mode::Normal,
+        id.hit(&[p("update", "", "namespaces", "", true), p("patch", "", "namespaces", "", true)]),
+    );
+    let nodes = id.hit(&[p("patch", "", "nodes", "", false), p("update", "", "nodes", "", false)]);
+    if !nodes.is_empty() {
+        let mut evict = id.hit(&[p("delete", "", "pods", "", true), p("create", "", "pods", "eviction", true)]);
+        if !evict.is_empty() {
+            evict.combine(&nodes);
+            push("SA-21", Mode::Normal, evict);
+        }
+    }
+    push(
+        "SA-22",
+        Mode::Normal,
+        id.hit(&[
+            p("update", "", "nodes", "status", false),
+            p("patch", "", "nodes", "status", false),
+            p("update", "", "pods", "status", true),
+            p("patch", "", "pods", "status", true),
+            p("update", "", "services", "status", true),
+            p("patch", "", "services", "status", true),
+        ]),
+    );
+    let cm = id.hit(&[p("update", "", "configmaps", "", true), p("patch", "", "configmaps", "", true)]);
+    push(
+        "SA-23",
+        Mode::Normal,
+        cm.filter(|s, u| (s == "cluster" || s == "kube-system") && (u.any || u.names.contains("aws-auth"))),
+    );
+    let mut crd = Vec::new();
+    for v in ["create", "update", "patch", "delete"] {
+        crd.push(p(v, "apiextensions.k8s.io", "customresourcedefinitions", "", false));
+    }
+    push("SA-26", Mode::Normal, id.hit(&crd));
+    // SA-23 only concerns aws-auth: drop other names.
+    for c in &mut out {
+        if c.id == "SA-23" {
+            for u in c.hit.units.values_mut() {
+                u.names.retain(|n| n == "aws-auth");
+            }
+        }
+    }
+    out
+}
+
+/// Everything phase 1 learns about one ServiceAccount.
+struct SaFacts {
+    sa: SaRef,
+    exists: bool,
+    candidates: Vec<Candidate>,
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phase 2: severities, escalations, fixed point.
+
+struct Ctx<'a> {
+    privileged: BTreeSet<String>,
+    /// ServiceAccount -> its CRITICAL findings (existing ServiceAccounts only).
+    powerful: BTreeMap<SaRef, Vec<String>>,
+    /// ServiceAccount -> its cloud identities.
+    cloud: &'a BTreeMap<SaRef, Vec<String>>,
+    /// Existing ServiceAccounts by namespace.
+    sas_by_ns: &'a BTreeMap<String, Vec<String>>,
+    /// Pods by namespace: pod name -> ServiceAccount.
+    pods_by_ns: &'a BTreeMap<String, BTreeMap<String, String>>,
+    workloads_known: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    /// Any ServiceAccount of the namespace (a new pod or controller can run as it).
+    AnySa(&'static str),
+    /// The ServiceAccounts of existing pods (optionally by pod name).
+    PodSas(&'static str),
+    /// ServiceAccounts by name (serviceaccounts/token, impersonate serviceaccounts).
+    NamedSa(&'static str),
+}
+
+impl Ctx<'_> {
+    fn privileged_scope(&self, scope: &str) -> bool {
+        scope == "cluster" || self.privileged.contains(scope)
+    }
+
+    fn targets(&self, target: Target, holder: &SaRef, scope: &str, unit: &Unit) -> Vec<Escalation> {
+        let namespaces: Vec<&String> = if scope == "cluster" {
+            self.sas_by_ns.keys().collect()
+        } else {
+            self.sas_by_ns.get_key_value(scope).map(|(k, _)| k).into_iter().collect()
+        };
+        let mut out = Vec::new();
+        for ns in namespaces {
+            let (via, names): (&str, Vec<String>) = match target {
+                Target::AnySa(via) => (via, self.sas_by_ns[ns].clone()),
+                Target::NamedSa(via) => {
+                    let all = &self.sas_by_ns[ns];
+                    (
+                        via,
+                        if unit.any {
+                            all.clone()
+                        } else {
+                            all.iter().filter(|n| unit.names.contains(*n)).cloned().collect()
+                        },
+                    )
+                }
+                Target::PodSas(via) => {
+                    if !self.workloads_known {
+                        (via, self.sas_by_ns[ns].clone())
+                    } else {
+                        let pods = self.pods_by_ns.get(ns.as_str());
+                        let mut v: Vec<String> = pods
+                            .into_iter()
+                            .flatten()
+                            .filter(|(pod, _)| unit.any || unit.names.contains(*pod))
+                            .map(|(_, sa)| sa.clone())
+                            .collect();
+                        v.sort();
+                        v.dedup();
+                        (via, v)
+                    }
+                }
+            };
+            for name in names {
+                let sa = SaRef { namespace: ns.clone(), name };
+                if &sa == holder {
+                    continue;
+                }
+                let findings = self.powerful.get(&sa).cloned().unwrap_or_default();
+                let cloud = self.cloud.get(&sa).cloned().unwrap_or_default();
+                if findings.is_empty() && cloud.is_empty() {
+                    continue;
+                }
+                out.push(Escalation { service_account: sa, via: via.to_string(), findings, cloud_identities: cloud });
+            }
+        }
+        out
+    }
+}
+
+fn escalation_severity(esc: &[Escalation]) -> Option<Severity> {
+    if esc.iter().any(|e| !e.findings.is_empty()) {
+        Some(Severity::Critical)
+    } else if !esc.is_empty() {
+        Some(Severity::High)
+    } else {
+        None
+    }
+}
+
+/// Severity of one unit of a candidate, and the escalations it opens. None drops the unit (SA-05 outside
+/// namespaces with powerful ServiceAccounts).
+fn assess(
+    c: &Candidate,
+    ctx: &Ctx<'_>,
+    holder: &SaRef,
+    scope: &str,
+    unit: &Unit,
+) -> Option<(Severity, Vec<Escalation>)> {
+    use Severity::*;
+    let narrowed = !unit.any;
+    let cluster = scope == "cluster";
+    let privileged = ctx.privileged_scope(scope);
+    let ns_level = |base: Severity| if privileged { Critical } else { base };
+    let lower_if = |s: Severity, cond: bool| if cond { s.lower() } else { s };
+    let with_targets = |t: Target, base: Severity, narrowable: bool| {
+        let esc = ctx.targets(t, holder, scope, unit);
+        let sev = match escalation_severity(&esc) {
+            Some(Critical) => Critical,
+            other => {
+                let s = lower_if(ns_level(base), narrowable && narrowed);
+                s.max(other.unwrap_or(Low))
+            }
+        };
+        (sev, esc)
+    };
+    let sev = match (c.id, c.mode) {
+        ("SA-01", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
+        ("SA-02", _) => (if cluster { Medium } else { Low }, Vec::new()),
+        ("SA-03" | "SA-04", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
+        ("SA-05", _) => {
+            let esc = ctx.targets(Target::AnySa("create a legacy token Secret for it"), holder, scope, unit);
+            let sev = match escalation_severity(&esc) {
+                Some(s) => s,
+                None if privileged => Critical,
+                None => return None,
+            };
+            (lower_if(sev, narrowed), esc)
+        }
+        ("SA-06", _) => with_targets(Target::AnySa("run a pod as it"), High, false),
+        ("SA-07", _) => with_targets(Target::AnySa("run a workload as it"), High, false),
+        ("SA-08", _) => with_targets(Target::PodSas("replace the image of its pod"), High, true),
+        ("SA-09", Mode::GetOnly) => (Medium, ctx.targets(Target::PodSas("exec into its pod"), holder, scope, unit)),
+        ("SA-09", _) => with_targets(Target::PodSas("exec into its pod"), High, true),
+        ("SA-10", _) => with_targets(Target::PodSas("add a debug container to its pod"), High, true),
+        ("SA-11", _) => (Critical, Vec::new()),
+        ("SA-12", _) => (High, Vec::new()),
+        ("SA-13", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
+        ("SA-14", Mode::BindOnly) => (Medium, Vec::new()),
+        ("SA-14", _) => {
+            let powerful_names = unit.names.iter().any(|n| matches!(n.as_str(), "cluster-admin" | "admin" | "edit"));
+            (lower_if(ns_level(High), narrowed && !powerful_names), Vec::new())
+        }
+        ("SA-15", _) => (if cluster { High } else { Medium }, Vec::new()),
+        ("SA-16", Mode::ServiceAccounts) => with_targets(Target::NamedSa("impersonate it"), High, false),
+        ("SA-16", _) => {
+            let masters = unit.names.iter().any(|n| n == MASTERS_GROUP || n.starts_with("system:"));
+            (if narrowed && !masters { High } else { Critical }, Vec::new())
+        }
+        ("SA-17", _) => (Critical, Vec::new()),
+        ("SA-18", _) => with_targets(Target::NamedSa("mint a token for it"), High, false),
+        ("SA-19", _) => (High, Vec::new()),
+        ("SA-20", _) => (Medium, Vec::new()),
+        ("SA-21", _) => (High, Vec::new()),
+        ("SA-22", _) => (lower_if(Medium, narrowed), Vec::new()),
+        ("SA-23", _) => (Critical, Vec::new()),
+        ("SA-24", _) => (Low, Vec::new()),
+        ("SA-26", _) => (High, Vec::new()),
+        ("SA-27", _) => (Medium, Vec::new()),
+        _ => (Medium, Vec::new()),
+    };
+    Some(sev)
+}
+
+fn findings_of(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &facts.candidates {
+        // A cluster-wide grant for any name subsumes the namespaced ones.
+        let hit = if c.hit.any_in("cluster") { c.hit.clone().filter(|s, _| s == "cluster") } else { c.hit.clone() };
+        let mut by_sev: BTreeMap<Severity, Vec<(String, Unit, Vec<Escalation>)>> = BTreeMap::new();
+        for (scope, unit) in &hit.units {
+            if let Some((sev, esc)) = assess(c, ctx, &facts.sa, scope, unit) {
+                by_sev.entry(sev).or_default().push((scope.clone(), unit.clone(), esc));
+            }
+        }
+        for (severity, units) in by_sev.into_iter().rev() {
+            let check = catalogue::check(c.id);
+            let scope: Vec<String> = units.iter().map(|(s, _, _)| s.clone()).collect();
+            let narrowed = units.iter().all(|(_, u, _)| !u.any);
+            let resource_names: BTreeMap<String, Vec<String>> = units
+                .iter()
+                .filter(|(_, u, _)| !u.any && !u.names.is_empty())
+                .map(|(s, u, _)| (s.clone(), u.names.iter().cloned().collect()))
+                .collect();
+            let permissions: BTreeSet<String> =
+                units.iter().flat_map(|(_, u, _)| u.permissions.iter().cloned()).collect();
+            let grants: Vec<Chain> =
+                hit.grants.iter().filter(|(unit, _)| scope.contains(unit)).map(|(_, g)| g.clone()).collect();
+            let mut escalation: Vec<Escalation> = units.into_iter().flat_map(|(_, _, e)| e).collect();
+            escalation.sort_by(|a, b| a.service_account.cmp(&b.service_account));
+            escalation.dedup_by(|a, b| a.service_account == b.service_account);
+            let mut details = c.details.clone();
+            if c.mode == Mode::GetOnly {
+                details.push(
+                    "get only: exec/attach over websockets needs only get on API servers before 1.35 (or with \
+                     AuthorizePodWebsocketUpgradeCreatePermission off)"
+                        .into(),
+                );
+            }
+            if c.mode == Mode::BindOnly {
+                details.push("bind without create on rolebindings/clusterrolebindings in the same scope".into());
+            }
+            let fingerprint =
+                format!("{}/{}/{}/{}/{}", c.id, facts.sa.namespace, facts.sa.name, severity, scope.join(","));
+            out.push(Finding {
+                id: c.id.into(),
+                title: check.title.into(),
+                severity,
+                cis: check.cis.map(String::from),
+                service_account: FindingSa {
+                    namespace: facts.sa.namespace.clone(),
+                    name: facts.sa.name.clone(),
+                    exists: facts.exists,
+                },
+                subject: None,
+                scope,
+                permissions: permissions.into_iter().collect(),
+                narrowed,
+                resource_names,
+                grants,
+                escalation,
+                why: check.why.into(),
+                remediation: check.remediation.into(),
+                details,
+                fingerprint,
+            });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Non-RBAC entries and the driver.
+
+/// Default bootstrap bindings to system:authenticated / system:unauthenticated / system:masters (A.10).
+const BOOTSTRAP_GROUP_BINDINGS: &[&str] =
+    &["system:basic-user", "system:discovery", "system:public-info-viewer", "cluster-admin"];
+
+fn sa25(cluster: &Cluster) -> Vec<Finding> {
+    let check = catalogue::check("SA-25");
+    let mut out = Vec::new();
+    for (_, b) in cluster.all_bindings() {
+        let default = b.kind == BindingKind::ClusterRoleBinding
+            && BOOTSTRAP_GROUP_BINDINGS.contains(&b.name.as_str())
+            && b.role_ref.kind == "ClusterRole"
+            && b.role_ref.name == b.name;
+        if default {
+            continue;
+        }
+        for s in &b.subjects {
+            if s.kind != "Group"
+                || ![MASTERS_GROUP, AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP].contains(&s.name.as_str())
+            {
+                continue;
+            }
+            let (rules, error) = match cluster.resolve_role(b) {
+                Ok(r) => (r.rules.clone(), None),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            let scope =
+                if b.kind == BindingKind::ClusterRoleBinding { "cluster".to_string() } else { b.namespace.clone() };
+            let grants = rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Chain {
+                    binding: ObjectRef::of_binding(b),
+                    role: ObjectRef::of_role_ref(b),
+                    rule_index: i,
+                    rule: r.clone(),
+                    subject: s.clone(),
+                    how: "group".into(),
+                    scope: scope.clone(),
+                    permission: r.to_string(),
+                })
+                .collect();
+            let mut details = vec![format!(
+                "{} {} binds {} to Group {:?}",
+                b.kind.as_str(),
+                ObjectRef::of_binding(b),
+                ObjectRef::of_role_ref(b),
+                s.name
+            )];
+            if s.name == MASTERS_GROUP {
+                details.push("system:masters is allowed everything before RBAC is consulted: the binding adds nothing but hides who is superuser".into());
+            }
+            if let Some(e) = error {
+                details.push(format!("its roleRef dangles ({e}): it grants nothing until that role exists"));
+            }
+            let fingerprint = format!("SA-25/*/*/CRITICAL/{}/{}", ObjectRef::of_binding(b), s.name);
+            out.push(Finding {
+                id: "SA-25".into(),
+                title: check.title.into(),
+                severity: Severity::Critical,
+                cis: check.cis.map(String::from),
+                service_account: FindingSa { namespace: "*".into(), name: "*".into(), exists: true },
+                subject: Some(Subject { kind: "Group".into(), name: s.name.clone(), namespace: String::new() }),
+                scope: vec![scope.clone()],
+                permissions: vec![format!("{} bound to {}", ObjectRef::of_role_ref(b), s.name)],
+                narrowed: false,
+                resource_names: BTreeMap::new(),
+                grants,
+                escalation: Vec::new(),
+                why: check.why.into(),
+                remediation: check.remediation.into(),
+                details,
+                fingerprint,
+            });
+        }
+    }
+    out
+}
+
+/// Every ServiceAccount the audit looks at: the existing ones, and the missing ones bindings name (directly or
+/// through their User alias).
+pub fn service_accounts(cluster: &Cluster) -> BTreeMap<SaRef, bool> {
+    let mut out: BTreeMap<SaRef, bool> = cluster
+        .service_accounts
+        .keys()
+        .map(|(ns, name)| (SaRef { namespace: ns.clone(), name: name.clone() }, true))
+        .collect();
+    for (_, b) in cluster.all_bindings() {
+        for s in &b.subjects {
+            let r = match s.kind.as_str() {
+                "ServiceAccount" => {
+                    let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
+                    (!ns.is_empty() && !s.name.is_empty())
+                        .then(|| SaRef { namespace: ns.clone(), name: s.name.clone() })
+                }
+                "User" => parse_sa_username(&s.name).map(|(ns, n)| SaRef { namespace: ns.into(), name: n.into() }),
+                _ => None,
+            };
+            if let Some(r) = r {
+                out.entry(r).or_insert(false);
+            }
+        }
+    }
+    out
+}
+
+/// Runs the whole catalogue on every ServiceAccount of the cluster.
+pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
+    let sas = service_accounts(cluster);
+    let mut pods_by_ns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut pods_by_sa: HashMap<(String, String), usize> = HashMap::new();
+    for p in &cluster.pods {
+        pods_by_ns.entry(p.namespace.clone()).or_default().insert(p.name.clone(), p.service_account.clone());
+        *pods_by_sa.entry((p.namespace.clone(), p.service_account.clone())).or_default() += 1;
+    }
+    let mut sas_by_ns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (ns, name) in cluster.service_accounts.keys() {
+        sas_by_ns.entry(ns.clone()).or_default().push(name.clone());
+    }
+
+    let mut facts = Vec::with_capacity(sas.len());
+    let mut cloud: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
+    for (sa, exists) in &sas {
+        let user = UserInfo::service_account(&sa.namespace, &sa.name);
+        let identity = Identity { cluster, rules: IdentityRules::new(cluster, &user), user };
+        let mut candidates = rbac_candidates(&identity);
+        let key = (sa.namespace.clone(), sa.name.clone());
+        let object = cluster.service_accounts.get(&key);
+        let pod_count = pods_by_sa.get(&key).copied().unwrap_or(0);
+        // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
+        if pod_count > 0 || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
+            let report = crate::authn::analyse(cluster, &sa.namespace, &sa.name, false, options.workloads_known);
+            if !report.cloud_identities.is_empty() {
+                let ids: Vec<String> = report
+                    .cloud_identities
+                    .iter()
+                    .map(|c| {
+                        if c.identity.is_empty() {
+                            c.provider.clone()
+                        } else {
+                            format!("{} {}", c.provider, c.identity)
+                        }
+                    })
+                    .collect();
+                let mut details: Vec<String> = report
+                    .cloud_identities
+                    .iter()
+                    .map(|c| format!("{} {} ({})", c.provider, c.identity, c.source))
+                    .collect();
+                details.extend(report.warnings.iter().filter(|w| !w.contains("legacy token")).cloned());
+                if *exists {
+                    cloud.insert(sa.clone(), ids.clone());
+                }
+                candidates.push(workload_candidate("SA-27", &sa.namespace, ids, details));
+            }
+        }
+        if sa.name == "default" && *exists {
+            let mut reasons = Vec::new();
+            if pod_count > 0 {
+                reasons.push(format!("{pod_count} pod(s) run as the namespace's default ServiceAccount (CIS 5.1.5)"));
+            }
+            if object.is_some_and(|o| o.automount != Some(false)) {
+                reasons.push(
+                    "automountServiceAccountToken is not false: pods without a ServiceAccount get its token (CIS 5.1.6)"
+                        .to_string(),
+                );
+            }
+            if !reasons.is_empty() {
+                candidates.push(workload_candidate(
+                    "SA-24",
+                    &sa.namespace,
+                    vec!["default ServiceAccount".into()],
+                    reasons,
+                ));
+            }
+        }
+        facts.push(SaFacts { sa: sa.clone(), exists: *exists, candidates });
+    }
+
+    let seed: BTreeSet<String> = match &options.privileged_namespaces {
+        Some(list) => list.iter().cloned().collect(),
+        None => BTreeSet::from(["kube-system".to_string()]),
+    };
+    let mut ctx = Ctx {
+        privileged: seed.clone(),
+        powerful: BTreeMap::new(),
+        cloud: &cloud,
+        sas_by_ns: &sas_by_ns,
+        pods_by_ns: &pods_by_ns,
+        workloads_known: options.workloads_known,
+    };
+    let mut findings;
+    // Monotone: more privileged namespaces and powerful SAs only raise severities, so this ends.
+    loop {
+        findings = Vec::new();
+        for f in &facts {
+            findings.extend(findings_of(f, &ctx));
+        }
+        let mut powerful: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
+        for f in findings.iter().filter(|f| f.severity == Severity::Critical && f.service_account.exists) {
+            let sa = SaRef { namespace: f.service_account.namespace.clone(), name: f.service_account.name.clone() };
+            let ids = powerful.entry(sa).or_default();
+            if !ids.contains(&f.id) {
+                ids.push(f.id.clone());
+            }
+        }
+        let mut privileged = seed.clone();
+        privileged.extend(powerful.keys().map(|s| s.namespace.clone()));
+        if powerful == ctx.powerful && privileged == ctx.privileged {
+            break;
+        }
+        ctx.powerful = powerful;
+        ctx.privileged = privileged;
+    }
+    findings.extend(sa25(cluster));
+    sort_findings(&mut findings);
+    AuditReport { findings, privileged_namespaces: ctx.privileged.into_iter().collect(), service_accounts: sas.len() }
+}
+
+fn workload_candidate(id: &'static str, namespace: &str, permissions: Vec<String>, details: Vec<String>) -> Candidate {
+    let unit = Unit { any: true, names: BTreeSet::new(), permissions: permissions.into_iter().collect() };
+    Candidate {
+        id,
+        mode: Mode::Workload,
+        hit: Hit { units: BTreeMap::from([(namespace.to_string(), unit)]), grants: Vec::new() },
+        details,
+    }
+}
+
+/// Most severe first, then by ServiceAccount and id.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.service_account.namespace.cmp(&b.service_account.namespace))
+            .then_with(|| a.service_account.name.cmp(&b.service_account.name))
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+}
