@@ -68,8 +68,9 @@ pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
 struct ListPage<T> {
     #[serde(default)]
     metadata: ListMeta,
-    #[serde(default = "Vec::new")]
-    items: Vec<T>,
+    /// Metadata-only lists of nothing send `"items": null`.
+    #[serde(default = "Option::default")]
+    items: Option<Vec<T>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -162,7 +163,7 @@ pub async fn list_all_as<T: DeserializeOwned>(
                 with_timeout(conn, what, async { Ok(conn.client.request::<ListPage<T>>(req).await) }).await?;
             match page {
                 Ok(p) => {
-                    items.extend(p.items);
+                    items.extend(p.items.unwrap_or_default());
                     match p.metadata.continue_token.filter(|t| !t.is_empty()) {
                         Some(t) => token = Some(t),
                         None => return Ok(items),
