@@ -148,11 +148,26 @@ pub enum Command {
     Audit(AuditArgs),
 
     /// ServiceAccount tokens: `token inspect` decodes one locally.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kubectl sa token inspect token.jwt\n  kubectl create token deployer -n ci | kubectl sa token inspect -"
+    )]
     Token(TokenCommand),
 
     /// Print the version, the commit and the Kubernetes API version it was built against.
+    #[command(after_help = "Examples:\n  kubectl sa version\n  kubectl sa --version")]
     Version,
+
+    /// Print a shell completion script for the kubectl-sa binary; `kubectl sa <TAB>` itself is completed by
+    /// kubectl through kubectl_complete-sa (see the README, Shell completion).
+    #[command(
+        after_help = "Examples:\n  source <(kubectl sa completion bash)\n  kubectl sa completion zsh > \"${fpath[1]}/_kubectl-sa\"\n  kubectl sa completion fish > ~/.config/fish/completions/kubectl-sa.fish\n  kubectl sa completion powershell | Out-String | Invoke-Expression\n\nFor `kubectl sa <TAB>` (kubectl 1.26+, with kubectl's own completion enabled), put kubectl_complete-sa on PATH:\n  ln -sf kubectl-sa \"$(dirname \"$(command -v kubectl-sa)\")/kubectl_complete-sa\""
+    )]
+    Completion(crate::cmd::completion::CompletionArgs),
+
+    /// Print the man page (roff), or write every page into a directory.
+    #[command(hide = true, after_help = "Examples:\n  kubectl sa man | man -l -\n  kubectl sa man --dir man/")]
+    Man(crate::cmd::completion::ManArgs),
 }
 
 #[derive(Debug, Args)]

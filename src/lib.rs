@@ -9,6 +9,7 @@ pub mod authn;
 pub mod catalogue;
 pub mod cli;
 pub mod cmd;
+pub mod complete;
 pub mod model;
 pub mod output;
 pub mod rbac;
@@ -27,6 +28,11 @@ use cli::{Cli, Command};
 
 /// Parses the arguments, runs the subcommand and returns its exit status. Errors are returned, not printed.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `kubectl_complete-sa ...` / `kubectl-sa __complete ...`: the words are completed, not parsed.
+    if let Some(words) = cmd::completion::completion_request(&args) {
+        return cmd::completion::run_complete(&words, &mut std::io::stdout().lock());
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -47,6 +53,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let code = match &cli.command {
         Command::Version => cmd::version::run(&mut out)?,
+        Command::Completion(args) => cmd::completion::run(args, &mut out)?,
+        Command::Man(args) => cmd::completion::run_man(args, &mut out)?,
         Command::WhoCan(args) => {
             let loaded = runtime.block_on(source::load(&cli.connection))?;
             cmd::who_can::run(args, &loaded, &mut out)?

@@ -19,6 +19,18 @@ cargo clippy --locked --all-targets -- -D warnings
 step "control-plane binaries (cached after the first build)"
 tests/cluster/go/build.sh >/dev/null
 
+step "krew (cached after the first build) and bash-completion"
+tests/krew/go/build.sh >/dev/null
+# kubectl's bash completion needs bash-completion (tests/completion.rs and tests/live_krew.rs run it).
+if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash-completion) >&2 \
+      || echo "run-all.sh: could not install bash-completion; the bash completion tests will fail" >&2
+  else
+    echo "run-all.sh: install bash-completion (e.g. apt-get install bash-completion) for the bash completion tests" >&2
+  fi
+fi
+
 step "building the tests"
 cargo test --locked --no-run
 

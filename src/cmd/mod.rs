@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod completion;
 pub mod explain;
 pub mod list;
 pub mod matrix;
@@ -17,7 +18,7 @@ use crate::rbac::{ObjectRef, Request, ResourceAttributes};
 use crate::source::Loaded;
 
 /// Verbs the API server uses for resource requests (plus the special verbs checked by authorizers and admission).
-const RESOURCE_VERBS: &[&str] = &[
+pub const RESOURCE_VERBS: &[&str] = &[
     "get",
     "list",
     "watch",
@@ -37,7 +38,7 @@ const RESOURCE_VERBS: &[&str] = &[
     "*",
 ];
 /// Lowercased HTTP methods: the verbs of non-resource requests.
-const NON_RESOURCE_VERBS: &[&str] = &["get", "head", "post", "put", "patch", "delete", "options", "*"];
+pub const NON_RESOURCE_VERBS: &[&str] = &["get", "head", "post", "put", "patch", "delete", "options", "*"];
 
 /// A request built from the command line, with the resource it names.
 pub struct ParsedRequest {
