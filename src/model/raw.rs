@@ -195,3 +195,31 @@ pub struct RawSecret {
     #[serde(default, rename = "type")]
     pub secret_type: Option<String>,
 }
+
+/// Any object of a snapshot, decoded in one pass: the fields of every kind kubectl-sa reads, all optional.
+/// Fields it does not read (managedFields, data, status of most kinds, ...) are skipped without being built, which
+/// keeps large snapshots fast and small in memory.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawAny {
+    pub kind: Option<String>,
+    pub api_version: Option<String>,
+    pub metadata: Option<Meta>,
+    pub items: Option<Vec<RawAny>>,
+    // RBAC
+    pub rules: Option<Vec<PolicyRule>>,
+    pub aggregation_rule: Option<AggregationRule>,
+    pub role_ref: Option<RoleRef>,
+    pub subjects: Option<Vec<Subject>>,
+    // ServiceAccount
+    pub automount_service_account_token: Option<bool>,
+    pub secrets: Option<Vec<NameRef>>,
+    pub image_pull_secrets: Option<Vec<NameRef>>,
+    // Secret
+    #[serde(rename = "type")]
+    pub secret_type: Option<String>,
+    // Namespace, Pod, CRD, admission objects
+    pub status: Option<serde_json::Value>,
+    pub spec: Option<serde_json::Value>,
+    pub webhooks: Option<serde_json::Value>,
+}

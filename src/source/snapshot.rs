@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use serde_json::Value;
 
+use crate::model::raw::RawAny;
 use crate::model::{ADMISSION_KINDS, BindingKind, ClusterBuilder, RoleKind, raw};
 
 /// Reads every path (file, directory recursively, or `-` for stdin) into the builder.
@@ -55,29 +55,36 @@ fn load_file(path: &Path, builder: &mut ClusterBuilder) -> Result<()> {
 /// Parses one file's text. `origin` names it in errors.
 pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Result<()> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-        for doc in stream {
-            let doc = doc.map_err(|e| anyhow!("{origin}:{}:{}: invalid JSON: {e}", e.line(), e.column()))?;
-            add_document(doc, origin, 1, builder)?;
+    let json_err = |e: serde_json::Error| anyhow!("{origin}:{}:{}: invalid JSON: {e}", e.line(), e.column());
+    if trimmed.starts_with('[') {
+        let objs: Vec<RawAny> = serde_json::from_str(text).map_err(json_err)?;
+        for obj in objs {
+            add_document(obj, None, origin, 1, builder)?;
+        }
+        return Ok(());
+    }
+    if trimmed.starts_with('{') {
+        // A stream of objects (usually one List), decoded straight into the lean shape.
+        for doc in serde_json::Deserializer::from_str(text).into_iter::<RawAny>() {
+            add_document(doc.map_err(json_err)?, None, origin, 1, builder)?;
         }
         return Ok(());
     }
     for (start_line, chunk) in yaml_documents(text) {
-        let doc: Value = serde_saphyr::from_str(chunk).map_err(|e| {
+        let doc: Option<RawAny> = serde_saphyr::from_str(chunk).map_err(|e| {
             let (line, col) = match e.location() {
                 Some(l) => (l.line() as usize + start_line - 1, l.column()),
                 None => (start_line, 0),
             };
             anyhow!("{origin}:{line}:{col}: invalid YAML: {}", yaml_message(&e.to_string()))
         })?;
-        if doc.is_null() {
-            continue;
+        if let Some(doc) = doc {
+            add_document(doc, None, origin, start_line, builder)?;
         }
-        add_document(doc, origin, start_line, builder)?;
     }
     Ok(())
 }
+
 
 /// The parser's message without its own (document-relative) position prefix.
 fn yaml_message(rendered: &str) -> &str {
@@ -110,36 +117,16 @@ fn yaml_documents(text: &str) -> Vec<(usize, &str)> {
     docs
 }
 
-fn add_document(doc: Value, origin: &str, line: usize, builder: &mut ClusterBuilder) -> Result<()> {
-    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+fn add_document(doc: RawAny, list_kind: Option<&str>, origin: &str, line: usize, builder: &mut ClusterBuilder) -> Result<()> {
+    // Items of typed lists (RoleList, ...) carry no kind of their own.
+    let kind = doc.kind.clone().or_else(|| list_kind.map(str::to_string)).unwrap_or_default();
     if kind.is_empty() {
-        if doc.is_array() {
-            for item in doc.as_array().into_iter().flatten() {
-                add_document(item.clone(), origin, line, builder)?;
-            }
-            return Ok(());
-        }
-        bail!(
-            "{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)"
-        );
+        bail!("{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)");
     }
-    if kind == "List" || (kind.ends_with("List") && doc.get("items").is_some()) {
-        let item_kind = kind.strip_suffix("List").unwrap_or_default().to_string();
-        let Value::Object(mut map) = doc else { unreachable!("has a kind, so it is an object") };
-        let items = match map.remove("items") {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) | None => Vec::new(),
-            Some(_) => bail!("{origin}:{line}: {kind} has `items` that is not a list"),
-        };
-        for mut item in items {
-            // Items of typed lists (RoleList, ...) carry no kind of their own.
-            if item.get("kind").is_none()
-                && !item_kind.is_empty()
-                && let Some(obj) = item.as_object_mut()
-            {
-                obj.insert("kind".into(), Value::String(item_kind.clone()));
-            }
-            add_document(item, origin, line, builder)?;
+    if kind == "List" || (kind.ends_with("List") && doc.items.is_some()) {
+        let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+        for item in doc.items.unwrap_or_default() {
+            add_document(item, item_kind, origin, line, builder)?;
         }
         return Ok(());
     }
@@ -147,27 +134,53 @@ fn add_document(doc: Value, origin: &str, line: usize, builder: &mut ClusterBuil
 }
 
 /// Adds one object of a kind the engine uses; other kinds are counted as skipped.
-pub fn add_object(kind: &str, doc: Value, builder: &mut ClusterBuilder) -> Result<()> {
-    let name = doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
-    let api_version = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+pub fn add_object(kind: &str, doc: RawAny, builder: &mut ClusterBuilder) -> Result<()> {
+    let metadata = doc.metadata.unwrap_or_default();
+    let name = metadata.name.clone();
+    let api_version = doc.api_version.clone().unwrap_or_default();
     let is_rbac = api_version.is_empty() || api_version.starts_with("rbac.authorization.k8s.io/");
-    let ctx = || format!("{name:?}");
     match kind {
         "Role" | "ClusterRole" if is_rbac => {
-            let r: raw::RawRole = serde_json::from_value(doc).with_context(ctx)?;
+            let r = raw::RawRole { metadata, rules: doc.rules, aggregation_rule: doc.aggregation_rule };
             builder.add_role(if kind == "Role" { RoleKind::Role } else { RoleKind::ClusterRole }, r);
         }
         "RoleBinding" | "ClusterRoleBinding" if is_rbac => {
-            let b: raw::RawBinding = serde_json::from_value(doc).with_context(ctx)?;
+            let Some(role_ref) = doc.role_ref else { bail!("{name:?}: missing field `roleRef`") };
+            let b = raw::RawBinding { metadata, role_ref, subjects: doc.subjects };
             let k = if kind == "RoleBinding" { BindingKind::RoleBinding } else { BindingKind::ClusterRoleBinding };
-            builder.add_binding(k, b).with_context(ctx)?;
+            builder.add_binding(k, b).with_context(|| format!("{name:?}"))?;
         }
-        "ServiceAccount" => builder.add_service_account(serde_json::from_value(doc).with_context(ctx)?),
-        "Namespace" => builder.add_namespace(serde_json::from_value(doc).with_context(ctx)?),
-        "CustomResourceDefinition" => builder.add_crd(serde_json::from_value(doc).with_context(ctx)?),
-        "Pod" => builder.add_pod(serde_json::from_value(doc).with_context(ctx)?),
-        "Secret" => builder.add_secret(serde_json::from_value(doc).with_context(ctx)?),
-        k if ADMISSION_KINDS.contains(&k) => builder.admission_objects.push((k.to_string(), doc)),
+        "ServiceAccount" => builder.add_service_account(raw::RawServiceAccount {
+            metadata,
+            automount_service_account_token: doc.automount_service_account_token,
+            secrets: doc.secrets,
+            image_pull_secrets: doc.image_pull_secrets,
+        }),
+        "Namespace" => {
+            let status = doc.status.map(serde_json::from_value).transpose().with_context(|| format!("{name:?}"))?;
+            builder.add_namespace(raw::RawNamespace { metadata, status });
+        }
+        "CustomResourceDefinition" => {
+            let Some(spec) = doc.spec else { bail!("{name:?}: missing field `spec`") };
+            let spec = serde_json::from_value(spec).with_context(|| format!("{name:?}"))?;
+            builder.add_crd(raw::RawCrd { metadata, spec });
+        }
+        "Pod" => {
+            let spec = doc.spec.map(serde_json::from_value).transpose().with_context(|| format!("{name:?}"))?;
+            builder.add_pod(raw::RawPod { metadata, spec: spec.unwrap_or_default() });
+        }
+        "Secret" => builder.add_secret(raw::RawSecret { metadata, secret_type: doc.secret_type }),
+        k if ADMISSION_KINDS.contains(&k) => {
+            // The admission evaluator reads these as JSON.
+            let mut v = serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name}});
+            if let Some(spec) = doc.spec {
+                v["spec"] = spec;
+            }
+            if let Some(webhooks) = doc.webhooks {
+                v["webhooks"] = webhooks;
+            }
+            builder.admission_objects.push((k.to_string(), v));
+        }
         other => builder.skip(other),
     }
     Ok(())
