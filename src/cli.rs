@@ -154,6 +154,11 @@ pub enum Command {
     )]
     Token(TokenCommand),
 
+    /// What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes
+    /// the least privilege that covers it.
+    #[command(after_help = "Examples:\n  kubectl sa usage --audit-log /var/log/kubernetes/audit/\n  kubectl sa usage ci:deployer --audit-log audit.log.gz --since 720h\n  kubectl sa usage payments:api --audit-log audit.log --suggest | kubectl apply -f -\n  kubectl sa usage --audit-log audit.log --offline -o json")]
+    Usage(UsageArgs),
+
     /// Print the version, the commit and the Kubernetes API version it was built against.
     #[command(after_help = "Examples:\n  kubectl sa version\n  kubectl sa --version")]
     Version,
@@ -291,6 +296,42 @@ pub struct BindingsArgs {
 
     #[arg(short = 'o', long, value_enum)]
     pub output: Option<BindingsOutput>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Only this ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME).
+    pub service_account: Option<String>,
+
+    /// Audit log files (JSON lines, audit.k8s.io/v1 Events; plain or gzip), directories, or - for stdin.
+    #[arg(long = "audit-log", value_name = "PATH", required = true)]
+    pub audit_log: Vec<PathBuf>,
+
+    /// Only events at or after this time: RFC 3339 (2026-11-01T00:00:00Z) or a duration ago (24h, 30m, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only events at or before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Print the least-privilege Role/ClusterRole and bindings that cover exactly the allowed requests, with what
+    /// could be removed and why the forbidden ones failed (as YAML comments).
+    #[arg(long)]
+    pub suggest: bool,
+
+    /// Read only the logs: no cluster or snapshot, so no grants-vs-use comparison.
+    #[arg(long)]
+    pub offline: bool,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<UsageOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UsageOutput {
+    Json,
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

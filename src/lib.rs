@@ -16,6 +16,7 @@ pub mod rbac;
 pub mod request_view;
 pub mod source;
 pub mod token;
+pub mod usage;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -60,6 +61,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             cmd::who_can::run(args, &loaded, &mut out)?
         }
         Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::Usage(args) => cmd::usage::run(args, &cli.connection, &runtime, &mut out)?,
         Command::Matrix(args) => {
             let loaded = runtime.block_on(source::load(&cli.connection))?;
             cmd::matrix::run(args, &loaded, &mut out)?

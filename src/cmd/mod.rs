@@ -7,6 +7,7 @@ pub mod explain;
 pub mod list;
 pub mod matrix;
 pub mod token;
+pub mod usage;
 pub mod version;
 pub mod who_can;
 

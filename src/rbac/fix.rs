@@ -7,7 +7,7 @@ use crate::rbac::Request;
 
 const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
 
-fn sanitize(s: &str) -> String {
+pub(crate) fn sanitize(s: &str) -> String {
     let mut out: String = s
         .to_lowercase()
         .chars()
