@@ -41,9 +41,26 @@ fn main() {
                     "\"requestReceivedTimestamp\":\"2026-11-{:02}T{:02}:{:02}:{:02}.000000Z\",\"stageTimestamp\":\"2026-11-01T00:00:00.000000Z\",",
                     "\"annotations\":{{\"authorization.k8s.io/decision\":\"{}\",\"authorization.k8s.io/reason\":\"\"}}}}\n"
                 ),
-                i, ns, resources[(i % 7) as usize], i % 50, verbs[(i % 7) as usize], ns, sa, i % 2000, ns, i % 4000, i % 9000,
-                resources[(i % 7) as usize], ns, i % 50, if i % 17 == 0 { 403 } else { 200 },
-                1 + (i / 100_000) % 28, (i / 3600) % 24, (i / 60) % 60, i % 60, if i % 17 == 0 { "forbid" } else { "allow" }
+                i,
+                ns,
+                resources[(i % 7) as usize],
+                i % 50,
+                verbs[(i % 7) as usize],
+                ns,
+                sa,
+                i % 2000,
+                ns,
+                i % 4000,
+                i % 9000,
+                resources[(i % 7) as usize],
+                ns,
+                i % 50,
+                if i % 17 == 0 { 403 } else { 200 },
+                1 + (i / 100_000) % 28,
+                (i / 3600) % 24,
+                (i / 60) % 60,
+                i % 60,
+                if i % 17 == 0 { "forbid" } else { "allow" }
             );
             w.write_all(line.as_bytes()).expect("write");
             written += line.len() as u64;
@@ -56,7 +73,7 @@ fn main() {
     let t = Instant::now();
     let mut agg = Aggregator::new(None, None, None);
     let mut bad = Vec::new();
-    log::for_each_event(&[path.clone()], &mut bad, |ev| agg.add(ev)).expect("read");
+    log::for_each_event(std::slice::from_ref(&path), &mut bad, |ev| agg.add(ev)).expect("read");
     let counted = agg.events_counted;
     let report = agg.report(None, true, bad);
     let secs = t.elapsed().as_secs_f64();

@@ -156,7 +156,9 @@ pub enum Command {
 
     /// What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes
     /// the least privilege that covers it.
-    #[command(after_help = "Examples:\n  kubectl sa usage --audit-log /var/log/kubernetes/audit/\n  kubectl sa usage ci:deployer --audit-log audit.log.gz --since 720h\n  kubectl sa usage payments:api --audit-log audit.log --suggest | kubectl apply -f -\n  kubectl sa usage --audit-log audit.log --offline -o json")]
+    #[command(
+        after_help = "Examples:\n  kubectl sa usage --audit-log /var/log/kubernetes/audit/\n  kubectl sa usage ci:deployer --audit-log audit.log.gz --since 720h\n  kubectl sa usage payments:api --audit-log audit.log --suggest | kubectl apply -f -\n  kubectl sa usage --audit-log audit.log --offline -o json"
+    )]
     Usage(UsageArgs),
 
     /// Print the version, the commit and the Kubernetes API version it was built against.

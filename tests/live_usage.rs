@@ -57,7 +57,12 @@ fn usage_json(c: &TestCluster, args: &[&str]) -> (i32, Value, String) {
 }
 
 fn sa_report<'a>(v: &'a Value, ns: &str, name: &str) -> &'a Value {
-    v["serviceAccounts"].as_array().unwrap().iter().find(|s| s["namespace"] == ns && s["name"] == name).unwrap_or_else(|| panic!("{ns}/{name} not in {v}"))
+    v["serviceAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["namespace"] == ns && s["name"] == name)
+        .unwrap_or_else(|| panic!("{ns}/{name} not in {v}"))
 }
 
 fn find_request<'a>(sa: &'a Value, verb: &str, resource: &str, forbidden: bool) -> &'a Value {
@@ -73,9 +78,14 @@ fn find_request<'a>(sa: &'a Value, verb: &str, resource: &str, forbidden: bool) 
 fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
     let tmp = tempfile::tempdir().unwrap();
     let policy = tmp.path().join("audit-policy.yaml");
-    std::fs::write(&policy, "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n").unwrap();
+    std::fs::write(
+        &policy,
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n",
+    )
+    .unwrap();
     let log = tmp.path().join("audit.log");
-    let owned = OwnedCluster::start(&format!("--audit-policy-file={} --audit-log-path={}", policy.display(), log.display()));
+    let owned =
+        OwnedCluster::start(&format!("--audit-policy-file={} --audit-log-path={}", policy.display(), log.display()));
     let c = &owned.cluster;
     for ns in ["usage-a", "usage-b"] {
         c.kubectl_ok(&["create", "namespace", ns], None);
@@ -83,10 +93,41 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
     for sa in ["reader", "writer", "reader2", "writer2"] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", "usage-a"], None);
     }
-    c.kubectl_ok(&["create", "rolebinding", "reader-view", "--clusterrole=view", "--serviceaccount=usage-a:reader", "-n", "usage-a"], None);
-    c.kubectl_ok(&["create", "rolebinding", "writer-edit", "--clusterrole=edit", "--serviceaccount=usage-a:writer", "-n", "usage-a"], None);
+    c.kubectl_ok(
+        &[
+            "create",
+            "rolebinding",
+            "reader-view",
+            "--clusterrole=view",
+            "--serviceaccount=usage-a:reader",
+            "-n",
+            "usage-a",
+        ],
+        None,
+    );
+    c.kubectl_ok(
+        &[
+            "create",
+            "rolebinding",
+            "writer-edit",
+            "--clusterrole=edit",
+            "--serviceaccount=usage-a:writer",
+            "-n",
+            "usage-a",
+        ],
+        None,
+    );
     c.kubectl_ok(&["create", "clusterrole", "node-reader", "--verb=get,list,watch", "--resource=nodes"], None);
-    c.kubectl_ok(&["create", "clusterrolebinding", "reader-nodes", "--clusterrole=node-reader", "--serviceaccount=usage-a:reader"], None);
+    c.kubectl_ok(
+        &[
+            "create",
+            "clusterrolebinding",
+            "reader-nodes",
+            "--clusterrole=node-reader",
+            "--serviceaccount=usage-a:reader",
+        ],
+        None,
+    );
     for cm in ["cm1", "cm2"] {
         c.kubectl_ok(&["create", "configmap", cm, "-n", "usage-a", "--from-literal=k=v"], None);
     }
@@ -101,7 +142,16 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
         assert_eq!(call(&reader, "GET", "/api/v1/namespaces/usage-a/pods", None).await, 200);
         assert_eq!(call(&reader, "GET", "/api/v1/namespaces/usage-a/configmaps/cm1", None).await, 200);
         assert_eq!(call(&reader, "GET", "/api/v1/namespaces/usage-a/secrets", None).await, 403);
-        assert_eq!(call(&writer, "POST", "/api/v1/namespaces/usage-a/configmaps", Some(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "made-by-writer"}}))).await, 201.min(200));
+        assert_eq!(
+            call(
+                &writer,
+                "POST",
+                "/api/v1/namespaces/usage-a/configmaps",
+                Some(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "made-by-writer"}}))
+            )
+            .await,
+            201.min(200)
+        );
         assert_eq!(call(&writer, "DELETE", "/api/v1/namespaces/usage-a/configmaps/made-by-writer", None).await, 200);
         assert_eq!(call(&writer, "GET", "/api/v1/nodes", None).await, 403);
     });
@@ -126,7 +176,10 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
     assert_eq!(cm["names"], json!(["cm1"]));
     let secrets = find_request(reader, "list", "secrets", true);
     assert!(secrets["explain"]["forbiddenMessage"].as_str().unwrap().contains("cannot list resource \"secrets\""));
-    assert!(reader["credentialIds"][0].as_str().unwrap().starts_with("JTI="), "bound tokens carry their credential id: {reader}");
+    assert!(
+        reader["credentialIds"][0].as_str().unwrap().starts_with("JTI="),
+        "bound tokens carry their credential id: {reader}"
+    );
     assert_eq!(reader["forbidden"], 1);
     // Grants against use: view's rules for pods and configmaps are used; node-reader's nodes rule is not.
     let grants = reader["grants"].as_array().unwrap();
@@ -159,18 +212,30 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
             .iter()
             .map(|o| {
                 let mut o = o.clone();
-                let text = o.to_string().replace(&format!("\"{observed}\""), &format!("\"{fresh}\"")).replace(&format!("{observed}-observed"), &format!("{fresh}-observed"));
+                let text = o
+                    .to_string()
+                    .replace(&format!("\"{observed}\""), &format!("\"{fresh}\""))
+                    .replace(&format!("{observed}-observed"), &format!("{fresh}-observed"));
                 o = serde_json::from_str(&text).unwrap();
                 o
             })
             .collect();
         assert!(objects.iter().all(|o| !o.to_string().contains("\"*\"")), "no wildcards: {objects:?}");
-        c.kubectl_ok(&["apply", "-f", "-"], Some(&json!({"apiVersion": "v1", "kind": "List", "items": objects}).to_string()));
+        c.kubectl_ok(
+            &["apply", "-f", "-"],
+            Some(&json!({"apiVersion": "v1", "kind": "List", "items": objects}).to_string()),
+        );
         let user = format!("system:serviceaccount:usage-a:{fresh}");
         let until = Instant::now() + Duration::from_secs(10);
-        for r in sa["byRequest"].as_array().unwrap().iter().filter(|r| r["forbidden"] == false && r["resource"].is_string()) {
-            let (res, sub) = r["resource"].as_str().unwrap().split_once('/').unwrap_or((r["resource"].as_str().unwrap(), ""));
-            let names: Vec<String> = r["names"].as_array().map(|a| a.iter().map(|n| n.as_str().unwrap().to_string()).collect()).unwrap_or_default();
+        for r in
+            sa["byRequest"].as_array().unwrap().iter().filter(|r| r["forbidden"] == false && r["resource"].is_string())
+        {
+            let (res, sub) =
+                r["resource"].as_str().unwrap().split_once('/').unwrap_or((r["resource"].as_str().unwrap(), ""));
+            let names: Vec<String> = r["names"]
+                .as_array()
+                .map(|a| a.iter().map(|n| n.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
             for name in if names.is_empty() { vec![String::new()] } else { names } {
                 let attrs = json!({"verb": r["verb"], "group": r["group"], "resource": res, "subresource": sub, "namespace": r["namespace"], "name": name});
                 while !rt.block_on(sar(&admin, &user, "usage-a", attrs.clone())) {
@@ -190,7 +255,10 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
         ("writer2", json!({"verb": "create", "resource": "secrets", "namespace": "usage-a"})),
         ("writer2", json!({"verb": "create", "resource": "configmaps", "namespace": "usage-b"})),
     ] {
-        assert!(!rt.block_on(sar(&admin, &format!("system:serviceaccount:usage-a:{fresh}"), "usage-a", attrs.clone())), "{fresh} may {attrs}");
+        assert!(
+            !rt.block_on(sar(&admin, &format!("system:serviceaccount:usage-a:{fresh}"), "usage-a", attrs.clone())),
+            "{fresh} may {attrs}"
+        );
     }
 
     // Bad lines are reported with file and line and skipped; gzip is read; a file that is not an audit log is an error.
@@ -211,7 +279,8 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
     let (_, plain, _) = usage_json(c, &["--audit-log", &log_arg, "--offline"]);
     let (_, zipped, _) = usage_json(c, &["--audit-log", gz.to_str().unwrap(), "--offline"]);
     assert_eq!(plain["serviceAccounts"], zipped["serviceAccounts"]);
-    let out = c.kubectl_sa().args(["usage", "--audit-log", "examples/demo-cluster.yaml", "--offline"]).output().unwrap();
+    let out =
+        c.kubectl_sa().args(["usage", "--audit-log", "examples/demo-cluster.yaml", "--offline"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("error: ") && stderr.contains("is not a Kubernetes audit log"), "{stderr}");

@@ -17,7 +17,9 @@ pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
         return Ok(t.with_timezone(&Utc));
     }
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().map_err(|_| anyhow::anyhow!("invalid time {s:?}: use RFC 3339 (2026-11-01T00:00:00Z) or a duration such as 24h, 30m, 7d"))?;
+    let n: i64 = num.parse().map_err(|_| {
+        anyhow::anyhow!("invalid time {s:?}: use RFC 3339 (2026-11-01T00:00:00Z) or a duration such as 24h, 30m, 7d")
+    })?;
     let d = match unit {
         "s" => Duration::seconds(n),
         "m" => Duration::minutes(n),
@@ -68,11 +70,24 @@ fn window_text(r: &UsageReport) -> String {
 }
 
 fn print_suggestion(out: &mut dyn Write, r: &UsageReport) -> Result<()> {
-    writeln!(out, "# Least privilege for the requests observed from {} ({} events).", window_text(r), r.events_counted)?;
+    writeln!(
+        out,
+        "# Least privilege for the requests observed from {} ({} events).",
+        window_text(r),
+        r.events_counted
+    )?;
     for sa in &r.service_accounts {
-        writeln!(out, "# ServiceAccount {}/{}: {} requests, {} forbidden.", sa.namespace, sa.name, sa.requests, sa.forbidden)?;
+        writeln!(
+            out,
+            "# ServiceAccount {}/{}: {} requests, {} forbidden.",
+            sa.namespace, sa.name, sa.requests, sa.forbidden
+        )?;
         for g in sa.grants.iter().flatten().filter(|g| !g.used) {
-            writeln!(out, "#   could be removed: {} -> {} rule #{}: {} (unused in the window)", g.binding, g.role, g.rule_index, g.rule)?;
+            writeln!(
+                out,
+                "#   could be removed: {} -> {} rule #{}: {} (unused in the window)",
+                g.binding, g.role, g.rule_index, g.rule
+            )?;
         }
         for b in sa.unused_bindings.iter().flatten() {
             writeln!(out, "#   binding no request used: {b}")?;
@@ -80,10 +95,14 @@ fn print_suggestion(out: &mut dyn Write, r: &UsageReport) -> Result<()> {
         for req in sa.by_request.iter().filter(|q| q.forbidden) {
             let what = request_text(req);
             writeln!(out, "#   forbidden {}x: {what}", req.count)?;
-            if let Some(e) = &req.explain {
-                if let Some(m) = e["nearMisses"].get(0) {
-                    writeln!(out, "#     near miss: {} -> {}: {}", obj(&m["binding"]), obj(&m["role"]), m["message"].as_str().unwrap_or(""))?;
-                }
+            if let Some(m) = req.explain.as_ref().and_then(|e| e["nearMisses"].get(0)) {
+                writeln!(
+                    out,
+                    "#     near miss: {} -> {}: {}",
+                    obj(&m["binding"]),
+                    obj(&m["role"]),
+                    m["message"].as_str().unwrap_or("")
+                )?;
             }
         }
         for o in sa.suggestion.iter().flatten() {
@@ -94,7 +113,8 @@ fn print_suggestion(out: &mut dyn Write, r: &UsageReport) -> Result<()> {
 }
 
 fn obj(v: &serde_json::Value) -> String {
-    let (k, n, ns) = (v["kind"].as_str().unwrap_or(""), v["name"].as_str().unwrap_or(""), v["namespace"].as_str().unwrap_or(""));
+    let (k, n, ns) =
+        (v["kind"].as_str().unwrap_or(""), v["name"].as_str().unwrap_or(""), v["namespace"].as_str().unwrap_or(""));
     if ns.is_empty() { format!("{k}/{n}") } else { format!("{k}/{ns}/{n}") }
 }
 
@@ -136,7 +156,14 @@ fn print_text(out: &mut dyn Write, r: &UsageReport) -> Result<()> {
         writeln!(out, "{}", warn(&format!("{} malformed lines skipped (see stderr)", r.bad_lines.len())))?;
     }
     for sa in &r.service_accounts {
-        writeln!(out, "\n{}", heading(&format!("ServiceAccount {}/{}: {} requests, {} forbidden, {} to {}", sa.namespace, sa.name, sa.requests, sa.forbidden, sa.first_seen, sa.last_seen)))?;
+        writeln!(
+            out,
+            "\n{}",
+            heading(&format!(
+                "ServiceAccount {}/{}: {} requests, {} forbidden, {} to {}",
+                sa.namespace, sa.name, sa.requests, sa.forbidden, sa.first_seen, sa.last_seen
+            ))
+        )?;
         if !sa.pods.is_empty() {
             writeln!(out, "  from pods: {}", sa.pods.join(", "))?;
         }
@@ -157,7 +184,12 @@ fn print_text(out: &mut dyn Write, r: &UsageReport) -> Result<()> {
                 .iter()
                 .map(|g| {
                     let used = if g.used { yes("used") } else { warn("unused") };
-                    vec![format!("{} -> {} #{}", g.binding, g.role, g.rule_index), g.rule.to_string(), used, g.last_used.clone().unwrap_or_default()]
+                    vec![
+                        format!("{} -> {} #{}", g.binding, g.role, g.rule_index),
+                        g.rule.to_string(),
+                        used,
+                        g.last_used.clone().unwrap_or_default(),
+                    ]
                 })
                 .collect();
             writeln!(out, "\n  grants:")?;

@@ -85,7 +85,6 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
     Ok(())
 }
 
-
 /// The parser's message without its own (document-relative) position prefix.
 fn yaml_message(rendered: &str) -> &str {
     let first = rendered.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(rendered);
@@ -117,11 +116,19 @@ fn yaml_documents(text: &str) -> Vec<(usize, &str)> {
     docs
 }
 
-fn add_document(doc: RawAny, list_kind: Option<&str>, origin: &str, line: usize, builder: &mut ClusterBuilder) -> Result<()> {
+fn add_document(
+    doc: RawAny,
+    list_kind: Option<&str>,
+    origin: &str,
+    line: usize,
+    builder: &mut ClusterBuilder,
+) -> Result<()> {
     // Items of typed lists (RoleList, ...) carry no kind of their own.
     let kind = doc.kind.clone().or_else(|| list_kind.map(str::to_string)).unwrap_or_default();
     if kind.is_empty() {
-        bail!("{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)");
+        bail!(
+            "{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)"
+        );
     }
     if kind == "List" || (kind.ends_with("List") && doc.items.is_some()) {
         let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());

@@ -149,7 +149,9 @@ pub fn for_each_event(paths: &[PathBuf], bad: &mut Vec<BadLine>, mut f: impl FnM
             let read = match reader.read_line(&mut line) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    bail!("{name}: not UTF-8 text or a gzip stream that is corrupt ({e}); expected audit.k8s.io/v1 Event JSON lines")
+                    bail!(
+                        "{name}: not UTF-8 text or a gzip stream that is corrupt ({e}); expected audit.k8s.io/v1 Event JSON lines"
+                    )
                 }
                 Err(e) => {
                     // A truncated gzip stream ends the file; what was read counts.
@@ -165,13 +167,14 @@ pub fn for_each_event(paths: &[PathBuf], bad: &mut Vec<BadLine>, mut f: impl FnM
             if text.is_empty() {
                 continue;
             }
-            let parsed: Result<Event, String> = serde_json::from_str::<Event>(text).map_err(|e| e.to_string()).and_then(|ev| {
-                if ev.kind == "Event" && ev.api_version.starts_with("audit.k8s.io/") {
-                    Ok(ev)
-                } else {
-                    Err(format!("not an audit Event (kind {:?}, apiVersion {:?})", ev.kind, ev.api_version))
-                }
-            });
+            let parsed: Result<Event, String> =
+                serde_json::from_str::<Event>(text).map_err(|e| e.to_string()).and_then(|ev| {
+                    if ev.kind == "Event" && ev.api_version.starts_with("audit.k8s.io/") {
+                        Ok(ev)
+                    } else {
+                        Err(format!("not an audit Event (kind {:?}, apiVersion {:?})", ev.kind, ev.api_version))
+                    }
+                });
             match parsed {
                 Ok(ev) => {
                     good += 1;

@@ -387,6 +387,9 @@ fn grants_vs_use(cluster: &Cluster, user: &UserInfo, sa: &SaTally) -> (Vec<Grant
     (grants, unused)
 }
 
+/// (group, resource, resourceNames) -> verbs.
+type RulesByResource = BTreeMap<(String, String, Vec<String>), BTreeSet<String>>;
+
 /// Names are kept in a suggested rule when a request shape always named the same few objects.
 const SUGGEST_MAX_NAMES: usize = 3;
 
@@ -395,7 +398,7 @@ const SUGGEST_MAX_NAMES: usize = 3;
 /// names; no wildcards.
 fn suggestion(ns: &str, name: &str, sa: &SaTally) -> Vec<Value> {
     // (namespace or "" for cluster) -> (group, resource, names) -> verbs; and URL -> verbs.
-    let mut resource_rules: BTreeMap<String, BTreeMap<(String, String, Vec<String>), BTreeSet<String>>> = BTreeMap::new();
+    let mut resource_rules: BTreeMap<String, RulesByResource> = BTreeMap::new();
     let mut url_rules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for ((forbidden, shape), t) in &sa.shapes {
         if *forbidden {
@@ -405,7 +408,9 @@ fn suggestion(ns: &str, name: &str, sa: &SaTally) -> Vec<Value> {
             Shape::Resource { verb, group, resource, subresource, namespace } => {
                 let res = if subresource.is_empty() { resource.clone() } else { format!("{resource}/{subresource}") };
                 let names = match &t.names {
-                    Some(n) if !t.unnamed && !n.is_empty() && n.len() <= SUGGEST_MAX_NAMES => n.iter().cloned().collect(),
+                    Some(n) if !t.unnamed && !n.is_empty() && n.len() <= SUGGEST_MAX_NAMES => {
+                        n.iter().cloned().collect()
+                    }
                     _ => Vec::new(),
                 };
                 resource_rules
