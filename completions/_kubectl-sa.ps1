@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script for the kubectl-sa binary; `kubectl sa <TAB>` itself is completed by kubectl through kubectl_complete-sa (see the README, Shell completion)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -233,6 +234,29 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
         'kubectl-sa;token;help;help' {
             break
         }
+        'kubectl-sa;usage' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Audit log files (JSON lines, audit.k8s.io/v1 Events; plain or gzip), directories, or - for stdin')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time: RFC 3339 (2026-11-01T00:00:00Z) or a duration ago (24h, 30m, 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (same forms as --since)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Objects per page when listing from the API server')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto (terminal and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--suggest', '--suggest', [CompletionResultType]::ParameterName, 'Print the least-privilege Role/ClusterRole and bindings that cover exactly the allowed requests, with what could be removed and why the forbidden ones failed (as YAML comments)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Read only the logs: no cluster or snapshot, so no grants-vs-use comparison')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-sa;version' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -290,6 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script for the kubectl-sa binary; `kubectl sa <TAB>` itself is completed by kubectl through kubectl_complete-sa (see the README, Shell completion)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -319,6 +344,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             break
         }
         'kubectl-sa;help;token;inspect' {
+            break
+        }
+        'kubectl-sa;help;usage' {
             break
         }
         'kubectl-sa;help;version' {

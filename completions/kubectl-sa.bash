@@ -43,6 +43,9 @@ _kubectl__sa() {
             kubectl__sa,token)
                 cmd="kubectl__sa__subcmd__token"
                 ;;
+            kubectl__sa,usage)
+                cmd="kubectl__sa__subcmd__usage"
+                ;;
             kubectl__sa,version)
                 cmd="kubectl__sa__subcmd__version"
                 ;;
@@ -76,6 +79,9 @@ _kubectl__sa() {
             kubectl__sa__subcmd__help,token)
                 cmd="kubectl__sa__subcmd__help__subcmd__token"
                 ;;
+            kubectl__sa__subcmd__help,usage)
+                cmd="kubectl__sa__subcmd__help__subcmd__usage"
+                ;;
             kubectl__sa__subcmd__help,version)
                 cmd="kubectl__sa__subcmd__help__subcmd__version"
                 ;;
@@ -104,7 +110,7 @@ _kubectl__sa() {
 
     case "${cmd}" in
         kubectl__sa)
-            opts="-n -f -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --chunk-size --filename --color --help --version who-can explain matrix bindings list audit token version completion man help"
+            opts="-n -f -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --chunk-size --filename --color --help --version who-can explain matrix bindings list audit token usage version completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,7 +456,7 @@ _kubectl__sa() {
             return 0
             ;;
         kubectl__subcmd__sa__subcmd__help)
-            opts="who-can explain matrix bindings list audit token version completion man help"
+            opts="who-can explain matrix bindings list audit token usage version completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,6 +598,20 @@ _kubectl__sa() {
         kubectl__subcmd__sa__subcmd__help__subcmd__token__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sa__subcmd__help__subcmd__usage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -944,6 +964,84 @@ _kubectl__sa() {
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sa__subcmd__usage)
+            opts="-o -n -f -h --audit-log --since --until --suggest --offline --output --kubeconfig --context --cluster --user --namespace --request-timeout --chunk-size --filename --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
                     return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand list 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity'
             cand audit 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative'
             cand token 'ServiceAccount tokens: `token inspect` decodes one locally'
+            cand usage 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it'
             cand version 'Print the version, the commit and the Kubernetes API version it was built against'
             cand completion 'Print a shell completion script for the kubectl-sa binary; `kubectl sa <TAB>` itself is completed by kubectl through kubectl_complete-sa (see the README, Shell completion)'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -218,6 +219,28 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
         }
         &'kubectl-sa;token;help;help'= {
         }
+        &'kubectl-sa;usage'= {
+            cand --audit-log 'Audit log files (JSON lines, audit.k8s.io/v1 Events; plain or gzip), directories, or - for stdin'
+            cand --since 'Only events at or after this time: RFC 3339 (2026-11-01T00:00:00Z) or a duration ago (24h, 30m, 7d)'
+            cand --until 'Only events at or before this time (same forms as --since)'
+            cand -o 'o'
+            cand --output 'output'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --cluster 'The kubeconfig cluster to use'
+            cand --user 'The kubeconfig user to use'
+            cand -n 'Namespace of the request (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace of the request (default: the context''s namespace, else "default")'
+            cand --request-timeout 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever'
+            cand --chunk-size 'Objects per page when listing from the API server'
+            cand -f 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests'
+            cand --filename 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests'
+            cand --color 'When to color output: auto (terminal and NO_COLOR unset), always, never'
+            cand --suggest 'Print the least-privilege Role/ClusterRole and bindings that cover exactly the allowed requests, with what could be removed and why the forbidden ones failed (as YAML comments)'
+            cand --offline 'Read only the logs: no cluster or snapshot, so no grants-vs-use comparison'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'kubectl-sa;version'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
@@ -272,6 +295,7 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand list 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity'
             cand audit 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative'
             cand token 'ServiceAccount tokens: `token inspect` decodes one locally'
+            cand usage 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it'
             cand version 'Print the version, the commit and the Kubernetes API version it was built against'
             cand completion 'Print a shell completion script for the kubectl-sa binary; `kubectl sa <TAB>` itself is completed by kubectl through kubectl_complete-sa (see the README, Shell completion)'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -293,6 +317,8 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand inspect 'Decode a ServiceAccount token (JWT) locally: bound or legacy, issuer, audiences, expiry, bound object, and what the ServiceAccount may do (with -f or a reachable cluster). The token is never sent anywhere, its signature is neither checked nor printed'
         }
         &'kubectl-sa;help;token;inspect'= {
+        }
+        &'kubectl-sa;help;usage'= {
         }
         &'kubectl-sa;help;version'= {
         }
