@@ -144,9 +144,13 @@ pub struct Finding {
     pub resource_names: BTreeMap<String, Vec<String>>,
     /// binding -> role -> rule chains.
     pub grants: Vec<Chain>,
-    /// The ServiceAccounts whose power this one can take (two-step chains).
+    /// The ServiceAccounts whose power this one can take (two-step chains): powerful ones first, at most
+    /// [`MAX_ESCALATIONS`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub escalation: Vec<Escalation>,
+    /// True when the escalation reaches more ServiceAccounts than `escalation` lists.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub escalation_truncated: bool,
     pub why: String,
     pub remediation: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -620,11 +624,17 @@ struct Ctx<'a> {
     powerful: BTreeMap<SaRef, Vec<String>>,
     /// ServiceAccount -> its cloud identities.
     cloud: &'a BTreeMap<SaRef, Vec<String>>,
-    /// Existing ServiceAccounts by namespace.
-    sas_by_ns: &'a BTreeMap<String, Vec<String>>,
+    /// Powerful ServiceAccounts by namespace, rebuilt per iteration.
+    powerful_by_ns: BTreeMap<String, BTreeSet<String>>,
+    /// ServiceAccounts with a cloud identity that are not powerful, by namespace.
+    cloud_by_ns: BTreeMap<String, BTreeSet<String>>,
     /// Pods by namespace: pod name -> ServiceAccount.
     pods_by_ns: &'a BTreeMap<String, BTreeMap<String, String>>,
+    /// The ServiceAccounts pods run as, by namespace.
+    pod_sas_by_ns: &'a BTreeMap<String, BTreeSet<String>>,
     workloads_known: bool,
+    /// Severity-only pass: no escalation lists are built.
+    light: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -642,80 +652,113 @@ impl Ctx<'_> {
         scope == "cluster" || self.privileged.contains(scope)
     }
 
-    fn targets(&self, target: Target, holder: &SaRef, scope: &str, unit: &Unit) -> Vec<Escalation> {
-        let namespaces: Vec<&String> = if scope == "cluster" {
-            self.sas_by_ns.keys().collect()
-        } else {
-            self.sas_by_ns.get_key_value(scope).map(|(k, _)| k).into_iter().collect()
+    /// The ServiceAccounts whose power `holder` can take through `target` in `scope`: powerful ones first, at most
+    /// [`MAX_ESCALATIONS`] of them. Scans stop as soon as the list is full, so a cluster-wide grant in a cluster
+    /// with thousands of powerful ServiceAccounts costs no more than a namespaced one.
+    fn targets(&self, target: Target, holder: &SaRef, scope: &str, unit: &Unit) -> Targets {
+        let mut out = Targets::default();
+        // Severity-only passes need one target at most: powerful ones come first.
+        let limit = if self.light { 1 } else { MAX_ESCALATIONS };
+        let (via, pods_only, names): (&str, bool, Option<BTreeSet<&String>>) = match target {
+            Target::AnySa(v) => (v, false, None),
+            Target::NamedSa(v) => (v, false, (!unit.any).then(|| unit.names.iter().collect())),
+            Target::PodSas(v) if !self.workloads_known => (v, false, None),
+            Target::PodSas(v) if unit.any => (v, true, None),
+            Target::PodSas(v) => {
+                // Pods by name: their ServiceAccounts, in the namespaces in scope.
+                let sas: BTreeSet<&String> = self
+                    .pods_by_ns
+                    .iter()
+                    .filter(|(ns, _)| scope == "cluster" || ns.as_str() == scope)
+                    .flat_map(|(_, pods)| pods.iter().filter(|(p, _)| unit.names.contains(*p)).map(|(_, sa)| sa))
+                    .collect();
+                (v, false, Some(sas))
+            }
         };
-        let mut out = Vec::new();
-        for ns in namespaces {
-            let (via, names): (&str, Vec<String>) = match target {
-                Target::AnySa(via) => (via, self.sas_by_ns[ns].clone()),
-                Target::NamedSa(via) => {
-                    let all = &self.sas_by_ns[ns];
-                    (
-                        via,
-                        if unit.any {
-                            all.clone()
-                        } else {
-                            all.iter().filter(|n| unit.names.contains(*n)).cloned().collect()
-                        },
-                    )
-                }
-                Target::PodSas(via) => {
-                    if !self.workloads_known {
-                        (via, self.sas_by_ns[ns].clone())
-                    } else {
-                        let pods = self.pods_by_ns.get(ns.as_str());
-                        let mut v: Vec<String> = pods
-                            .into_iter()
-                            .flatten()
-                            .filter(|(pod, _)| unit.any || unit.names.contains(*pod))
-                            .map(|(_, sa)| sa.clone())
-                            .collect();
-                        v.sort();
-                        v.dedup();
-                        (via, v)
-                    }
-                }
+        for (pass, lists) in [(true, &self.powerful_by_ns), (false, &self.cloud_by_ns)] {
+            let namespaces: Box<dyn Iterator<Item = (&String, &BTreeSet<String>)>> = if scope == "cluster" {
+                Box::new(lists.iter())
+            } else {
+                Box::new(lists.get_key_value(scope).into_iter())
             };
-            for name in names {
-                let sa = SaRef { namespace: ns.clone(), name };
-                if &sa == holder {
-                    continue;
+            'ns: for (ns, members) in namespaces {
+                let run_pods = self.pod_sas_by_ns.get(ns.as_str());
+                let mut candidates: Box<dyn Iterator<Item = &String>> = match &names {
+                    Some(n) => Box::new(n.iter().copied().filter(|x| members.contains(*x))),
+                    None => Box::new(members.iter()),
+                };
+                for name in &mut candidates {
+                    if (pods_only && !run_pods.is_some_and(|s| s.contains(name)))
+                        || (holder.namespace == *ns && holder.name == *name)
+                    {
+                        continue;
+                    }
+                    if out.found == limit {
+                        out.truncated = true;
+                        break 'ns;
+                    }
+                    out.found += 1;
+                    out.any_powerful |= pass;
+                    if self.light {
+                        continue;
+                    }
+                    let sa = SaRef { namespace: ns.clone(), name: name.clone() };
+                    out.list.push(Escalation {
+                        findings: self.powerful.get(&sa).cloned().unwrap_or_default(),
+                        cloud_identities: self.cloud.get(&sa).cloned().unwrap_or_default(),
+                        service_account: sa,
+                        via: via.to_string(),
+                    });
                 }
-                let findings = self.powerful.get(&sa).cloned().unwrap_or_default();
-                let cloud = self.cloud.get(&sa).cloned().unwrap_or_default();
-                if findings.is_empty() && cloud.is_empty() {
-                    continue;
-                }
-                out.push(Escalation { service_account: sa, via: via.to_string(), findings, cloud_identities: cloud });
+            }
+            if out.truncated {
+                break;
             }
         }
         out
     }
+
+    /// Rebuilds the escalation candidates (ServiceAccounts that are powerful or have a cloud identity) by namespace.
+    fn rebuild_candidates(&mut self) {
+        self.powerful_by_ns.clear();
+        self.cloud_by_ns.clear();
+        for sa in self.powerful.keys() {
+            self.powerful_by_ns.entry(sa.namespace.clone()).or_default().insert(sa.name.clone());
+        }
+        for sa in self.cloud.keys().filter(|s| !self.powerful.contains_key(*s)) {
+            self.cloud_by_ns.entry(sa.namespace.clone()).or_default().insert(sa.name.clone());
+        }
+    }
 }
 
-fn escalation_severity(esc: &[Escalation]) -> Option<Severity> {
-    if esc.iter().any(|e| !e.findings.is_empty()) {
-        Some(Severity::Critical)
-    } else if !esc.is_empty() {
-        Some(Severity::High)
-    } else {
-        None
+/// At most this many escalation targets are listed per finding (`escalationTotal` counts them all).
+pub const MAX_ESCALATIONS: usize = 10;
+
+#[derive(Default)]
+struct Targets {
+    list: Vec<Escalation>,
+    /// How many were found (the list stays empty in severity-only passes).
+    found: usize,
+    /// More targets exist than listed.
+    truncated: bool,
+    any_powerful: bool,
+}
+
+impl Targets {
+    fn severity(&self) -> Option<Severity> {
+        if self.any_powerful {
+            Some(Severity::Critical)
+        } else if self.found > 0 {
+            Some(Severity::High)
+        } else {
+            None
+        }
     }
 }
 
 /// Severity of one unit of a candidate, and the escalations it opens. None drops the unit (SA-05 outside
 /// namespaces with powerful ServiceAccounts).
-fn assess(
-    c: &Candidate,
-    ctx: &Ctx<'_>,
-    holder: &SaRef,
-    scope: &str,
-    unit: &Unit,
-) -> Option<(Severity, Vec<Escalation>)> {
+fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit) -> Option<(Severity, Targets)> {
     use Severity::*;
     let narrowed = !unit.any;
     let cluster = scope == "cluster";
@@ -724,7 +767,7 @@ fn assess(
     let lower_if = |s: Severity, cond: bool| if cond { s.lower() } else { s };
     let with_targets = |t: Target, base: Severity, narrowable: bool| {
         let esc = ctx.targets(t, holder, scope, unit);
-        let sev = match escalation_severity(&esc) {
+        let sev = match esc.severity() {
             Some(Critical) => Critical,
             other => {
                 let s = lower_if(ns_level(base), narrowable && narrowed);
@@ -734,12 +777,12 @@ fn assess(
         (sev, esc)
     };
     let sev = match (c.id, c.mode) {
-        ("SA-01", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
-        ("SA-02", _) => (if cluster { Medium } else { Low }, Vec::new()),
-        ("SA-03" | "SA-04", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
+        ("SA-01", _) => (lower_if(ns_level(High), narrowed), Targets::default()),
+        ("SA-02", _) => (if cluster { Medium } else { Low }, Targets::default()),
+        ("SA-03" | "SA-04", _) => (lower_if(ns_level(High), narrowed), Targets::default()),
         ("SA-05", _) => {
             let esc = ctx.targets(Target::AnySa("create a legacy token Secret for it"), holder, scope, unit);
-            let sev = match escalation_severity(&esc) {
+            let sev = match esc.severity() {
                 Some(s) => s,
                 None if privileged => Critical,
                 None => return None,
@@ -752,62 +795,88 @@ fn assess(
         ("SA-09", Mode::GetOnly) => (Medium, ctx.targets(Target::PodSas("exec into its pod"), holder, scope, unit)),
         ("SA-09", _) => with_targets(Target::PodSas("exec into its pod"), High, true),
         ("SA-10", _) => with_targets(Target::PodSas("add a debug container to its pod"), High, true),
-        ("SA-11", _) => (Critical, Vec::new()),
-        ("SA-12", _) => (High, Vec::new()),
-        ("SA-13", _) => (lower_if(ns_level(High), narrowed), Vec::new()),
-        ("SA-14", Mode::BindOnly) => (Medium, Vec::new()),
+        ("SA-11", _) => (Critical, Targets::default()),
+        ("SA-12", _) => (High, Targets::default()),
+        ("SA-13", _) => (lower_if(ns_level(High), narrowed), Targets::default()),
+        ("SA-14", Mode::BindOnly) => (Medium, Targets::default()),
         ("SA-14", _) => {
             let powerful_names = unit.names.iter().any(|n| matches!(n.as_str(), "cluster-admin" | "admin" | "edit"));
-            (lower_if(ns_level(High), narrowed && !powerful_names), Vec::new())
+            (lower_if(ns_level(High), narrowed && !powerful_names), Targets::default())
         }
-        ("SA-15", _) => (if cluster { High } else { Medium }, Vec::new()),
+        ("SA-15", _) => (if cluster { High } else { Medium }, Targets::default()),
         ("SA-16", Mode::ServiceAccounts) => with_targets(Target::NamedSa("impersonate it"), High, false),
         ("SA-16", _) => {
             let masters = unit.names.iter().any(|n| n == MASTERS_GROUP || n.starts_with("system:"));
-            (if narrowed && !masters { High } else { Critical }, Vec::new())
+            (if narrowed && !masters { High } else { Critical }, Targets::default())
         }
-        ("SA-17", _) => (Critical, Vec::new()),
+        ("SA-17", _) => (Critical, Targets::default()),
         ("SA-18", _) => with_targets(Target::NamedSa("mint a token for it"), High, false),
-        ("SA-19", _) => (High, Vec::new()),
-        ("SA-20", _) => (Medium, Vec::new()),
-        ("SA-21", _) => (High, Vec::new()),
-        ("SA-22", _) => (lower_if(Medium, narrowed), Vec::new()),
-        ("SA-23", _) => (Critical, Vec::new()),
-        ("SA-24", _) => (Low, Vec::new()),
-        ("SA-26", _) => (High, Vec::new()),
-        ("SA-27", _) => (Medium, Vec::new()),
-        _ => (Medium, Vec::new()),
+        ("SA-19", _) => (High, Targets::default()),
+        ("SA-20", _) => (Medium, Targets::default()),
+        ("SA-21", _) => (High, Targets::default()),
+        ("SA-22", _) => (lower_if(Medium, narrowed), Targets::default()),
+        ("SA-23", _) => (Critical, Targets::default()),
+        ("SA-24", _) => (Low, Targets::default()),
+        ("SA-26", _) => (High, Targets::default()),
+        ("SA-27", _) => (Medium, Targets::default()),
+        _ => (Medium, Targets::default()),
     };
     Some(sev)
+}
+
+/// The ids of the CRITICAL findings of one ServiceAccount (severities only).
+fn critical_ids(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for c in &facts.candidates {
+        if ids.iter().any(|i| i == c.id) {
+            continue;
+        }
+        let cluster_any = c.hit.any_in("cluster");
+        let critical =
+            c.hit.units.iter().filter(|(s, _)| !cluster_any || *s == "cluster").any(|(scope, unit)| {
+                assess(c, ctx, &facts.sa, scope, unit).is_some_and(|(s, _)| s == Severity::Critical)
+            });
+        if critical {
+            ids.push(c.id.to_string());
+        }
+    }
+    ids
 }
 
 fn findings_of(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &facts.candidates {
         // A cluster-wide grant for any name subsumes the namespaced ones.
-        let hit = if c.hit.any_in("cluster") { c.hit.clone().filter(|s, _| s == "cluster") } else { c.hit.clone() };
-        let mut by_sev: BTreeMap<Severity, Vec<(String, Unit, Vec<Escalation>)>> = BTreeMap::new();
-        for (scope, unit) in &hit.units {
+        let cluster_any = c.hit.any_in("cluster");
+        let hit = &c.hit;
+        let mut by_sev: BTreeMap<Severity, Vec<(&String, &Unit, Targets)>> = BTreeMap::new();
+        for (scope, unit) in hit.units.iter().filter(|(s, _)| !cluster_any || *s == "cluster") {
             if let Some((sev, esc)) = assess(c, ctx, &facts.sa, scope, unit) {
-                by_sev.entry(sev).or_default().push((scope.clone(), unit.clone(), esc));
+                by_sev.entry(sev).or_default().push((scope, unit, esc));
             }
         }
         for (severity, units) in by_sev.into_iter().rev() {
             let check = catalogue::check(c.id);
-            let scope: Vec<String> = units.iter().map(|(s, _, _)| s.clone()).collect();
+            let scope: Vec<String> = units.iter().map(|(s, _, _)| (*s).clone()).collect();
+            let scope_set: BTreeSet<&String> = units.iter().map(|(s, _, _)| *s).collect();
             let narrowed = units.iter().all(|(_, u, _)| !u.any);
             let resource_names: BTreeMap<String, Vec<String>> = units
                 .iter()
                 .filter(|(_, u, _)| !u.any && !u.names.is_empty())
-                .map(|(s, u, _)| (s.clone(), u.names.iter().cloned().collect()))
+                .map(|(s, u, _)| ((*s).clone(), u.names.iter().cloned().collect()))
                 .collect();
             let permissions: BTreeSet<String> =
                 units.iter().flat_map(|(_, u, _)| u.permissions.iter().cloned()).collect();
             let grants: Vec<Chain> =
-                hit.grants.iter().filter(|(unit, _)| scope.contains(unit)).map(|(_, g)| g.clone()).collect();
-            let mut escalation: Vec<Escalation> = units.into_iter().flat_map(|(_, _, e)| e).collect();
-            escalation.sort_by(|a, b| a.service_account.cmp(&b.service_account));
+                hit.grants.iter().filter(|(unit, _)| scope_set.contains(unit)).map(|(_, g)| g.clone()).collect();
+            let escalation_truncated = units.iter().any(|(_, _, e)| e.truncated);
+            let mut escalation: Vec<Escalation> = units.into_iter().flat_map(|(_, _, e)| e.list).collect();
+            escalation.sort_by(|a, b| {
+                a.findings.is_empty().cmp(&b.findings.is_empty()).then(a.service_account.cmp(&b.service_account))
+            });
             escalation.dedup_by(|a, b| a.service_account == b.service_account);
+            let escalation_truncated = escalation_truncated || escalation.len() > MAX_ESCALATIONS;
+            escalation.truncate(MAX_ESCALATIONS);
             let mut details = c.details.clone();
             if c.mode == Mode::GetOnly {
                 details.push(
@@ -838,6 +907,7 @@ fn findings_of(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<Finding> {
                 resource_names,
                 grants,
                 escalation,
+                escalation_truncated,
                 why: check.why.into(),
                 remediation: check.remediation.into(),
                 details,
@@ -919,6 +989,7 @@ fn sa25(cluster: &Cluster) -> Vec<Finding> {
                 resource_names: BTreeMap::new(),
                 grants,
                 escalation: Vec::new(),
+                escalation_truncated: false,
                 why: check.why.into(),
                 remediation: check.remediation.into(),
                 details,
@@ -965,9 +1036,9 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
         pods_by_ns.entry(p.namespace.clone()).or_default().insert(p.name.clone(), p.service_account.clone());
         *pods_by_sa.entry((p.namespace.clone(), p.service_account.clone())).or_default() += 1;
     }
-    let mut sas_by_ns: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (ns, name) in cluster.service_accounts.keys() {
-        sas_by_ns.entry(ns.clone()).or_default().push(name.clone());
+    let mut pod_sas_by_ns: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in &cluster.pods {
+        pod_sas_by_ns.entry(p.namespace.clone()).or_default().insert(p.service_account.clone());
     }
 
     let mut facts = Vec::with_capacity(sas.len());
@@ -1037,23 +1108,22 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
         privileged: seed.clone(),
         powerful: BTreeMap::new(),
         cloud: &cloud,
-        sas_by_ns: &sas_by_ns,
+        powerful_by_ns: BTreeMap::new(),
+        cloud_by_ns: BTreeMap::new(),
         pods_by_ns: &pods_by_ns,
+        pod_sas_by_ns: &pod_sas_by_ns,
         workloads_known: options.workloads_known,
+        light: true,
     };
-    let mut findings;
-    // Monotone: more privileged namespaces and powerful SAs only raise severities, so this ends.
+    ctx.rebuild_candidates();
+    // Monotone: more privileged namespaces and powerful SAs only raise severities, so this ends. The iterations
+    // compute severities only; the findings are built once, at the fixed point.
     loop {
-        findings = Vec::new();
-        for f in &facts {
-            findings.extend(findings_of(f, &ctx));
-        }
         let mut powerful: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
-        for f in findings.iter().filter(|f| f.severity == Severity::Critical && f.service_account.exists) {
-            let sa = SaRef { namespace: f.service_account.namespace.clone(), name: f.service_account.name.clone() };
-            let ids = powerful.entry(sa).or_default();
-            if !ids.contains(&f.id) {
-                ids.push(f.id.clone());
+        for f in facts.iter().filter(|f| f.exists) {
+            let ids = critical_ids(f, &ctx);
+            if !ids.is_empty() {
+                powerful.insert(f.sa.clone(), ids);
             }
         }
         let mut privileged = seed.clone();
@@ -1063,6 +1133,12 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
         }
         ctx.powerful = powerful;
         ctx.privileged = privileged;
+        ctx.rebuild_candidates();
+    }
+    ctx.light = false;
+    let mut findings = Vec::new();
+    for f in &facts {
+        findings.extend(findings_of(f, &ctx));
     }
     findings.extend(sa25(cluster));
     sort_findings(&mut findings);

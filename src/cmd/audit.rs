@@ -258,7 +258,11 @@ fn detail(f: &Finding) -> String {
                 format!("{} ({what})", e.service_account)
             })
             .collect();
-        let more = if f.escalation.len() > 3 { format!(" +{} more", f.escalation.len() - 3) } else { String::new() };
+        let more = match (f.escalation.len(), f.escalation_truncated) {
+            (n, true) => format!(" +{} more", n.saturating_sub(3)).replace(" more", " or more"),
+            (n, false) if n > 3 => format!(" +{} more", n - 3),
+            _ => String::new(),
+        };
         parts.push(format!("=> {}{more}", targets.join(", ")));
     }
     parts.join("; ")
