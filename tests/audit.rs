@@ -116,7 +116,7 @@ fn the_chain_names_binding_role_and_rule_with_scope() {
     assert_eq!(g.rule_index, 0);
     assert_eq!(g.how, "directly");
     assert_eq!(g.scope, "team");
-    assert_eq!(g.permission, "get secrets");
+    assert_eq!(g.permissions, ["get secrets"]);
     let r = audit_file("sa-01.yaml", Options::default());
     assert_eq!(of(&r, "SA-01", "team", "subject")[0].scope, ["cluster"]);
 }

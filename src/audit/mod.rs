@@ -92,8 +92,8 @@ pub struct Chain {
     pub how: String,
     /// "cluster" or the RoleBinding's namespace.
     pub scope: String,
-    /// The permission of the catalogue pattern this rule grants, e.g. `create pods`.
-    pub permission: String,
+    /// The permissions of the catalogue pattern this rule grants, e.g. `create pods`.
+    pub permissions: Vec<String>,
 }
 
 /// The second step of an escalation: a ServiceAccount whose power the finding's holder can take.
@@ -229,9 +229,7 @@ impl Hit {
             e.permissions.extend(u.permissions);
         }
         for g in other.grants {
-            if !self.grants.contains(&g) {
-                self.grants.push(g);
-            }
+            push_chain(&mut self.grants, g.0, g.1);
         }
     }
 
@@ -250,10 +248,7 @@ impl Hit {
             let unit = self.units.get_mut(&k).expect("key taken from the map");
             unit.permissions.extend(other.units.values().flat_map(|u| u.permissions.iter().cloned()));
             for (_, g) in &other.grants {
-                let entry = (k.clone(), g.clone());
-                if !self.grants.contains(&entry) {
-                    self.grants.push(entry);
-                }
+                push_chain(&mut self.grants, k.clone(), g.clone());
             }
         }
     }
@@ -270,6 +265,22 @@ struct Probe {
 
 const fn p(verb: &'static str, group: &'static str, resource: &'static str, sub: &'static str, ns: bool) -> Probe {
     Probe { verb, group, resource, subresource: sub, namespaced: ns }
+}
+
+/// Adds a chain for a unit, merging it with one of the same binding and rule.
+fn push_chain(grants: &mut Vec<(String, Chain)>, unit: String, chain: Chain) {
+    match grants.iter_mut().find(|(u, g)| {
+        *u == unit && g.binding == chain.binding && g.rule_index == chain.rule_index && g.subject == chain.subject
+    }) {
+        Some((_, g)) => {
+            for p in chain.permissions {
+                if !g.permissions.contains(&p) {
+                    g.permissions.push(p);
+                }
+            }
+        }
+        None => grants.push((unit, chain)),
+    }
 }
 
 fn permission_text(pr: &Probe) -> String {
@@ -317,7 +328,7 @@ impl<'a> Identity<'a> {
             subject,
             how: how.into(),
             scope: m.scope.to_string(),
-            permission,
+            permissions: vec![permission],
         }
     }
 
@@ -341,10 +352,7 @@ impl<'a> Identity<'a> {
             unit.names.extend(names);
         }
         unit.permissions.insert(permission.clone());
-        let entry = (m.scope.to_string(), self.chain(m, permission));
-        if !hit.grants.contains(&entry) {
-            hit.grants.push(entry);
-        }
+        push_chain(&mut hit.grants, m.scope.to_string(), self.chain(m, permission));
     }
 
     /// Where any of the probes is allowed.
@@ -414,7 +422,7 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
     // SA-01: a full-wildcard rule. The probe `* * *` matches exactly the rules listing `*` in all three.
     let mut full = id.hit(&[p("*", "*", "*", "", true)]);
     for (_, g) in &mut full.grants {
-        g.permission = "* *.*".into();
+        g.permissions = vec!["* *.*".into()];
     }
     for u in full.units.values_mut() {
         u.permissions = BTreeSet::from(["* *.*".to_string()]);
@@ -511,11 +519,8 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
             // The create grants that make this unit exploitable: cluster-wide ones, or those of its namespace.
             for (k, g) in &create.grants {
                 if k == "cluster" || k == scope {
-                    let entry = (scope.clone(), g.clone());
-                    if !full.grants.contains(&entry) {
-                        full.grants.push(entry);
-                    }
-                    unit.permissions.insert(g.permission.clone());
+                    push_chain(&mut full.grants, scope.clone(), g.clone());
+                    unit.permissions.extend(g.permissions.iter().cloned());
                 }
             }
         }
@@ -959,7 +964,7 @@ fn sa25(cluster: &Cluster) -> Vec<Finding> {
                     subject: s.clone(),
                     how: "group".into(),
                     scope: scope.clone(),
-                    permission: r.to_string(),
+                    permissions: vec![r.to_string()],
                 })
                 .collect();
             let mut details = vec![format!(
