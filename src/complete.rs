@@ -431,9 +431,9 @@ fn resolve(parsed: &Parsed, timeout: Duration, log: &DebugLog) -> (Vec<Candidate
             let values = data
                 .service_accounts
                 .into_iter()
+                // With -n only that namespace was read: plain names, as the commands accept them with -n.
                 .map(|(ns, name)| match &parsed.flags.namespace {
-                    Some(want) if *want == ns => candidate(name, ""),
-                    Some(_) => candidate(format!("{ns}{sep}{name}"), ""),
+                    Some(_) => candidate(name, ""),
                     None => candidate(format!("{ns}{sep}{name}"), ""),
                 })
                 .collect();

@@ -80,6 +80,8 @@ fn kubectl_complete(path: &str, kubeconfig: &Path, words: &[&str]) -> (Vec<Strin
     let out = Command::new(kubectl_bin_dir().join("kubectl"))
         .env("PATH", path)
         .env("KUBECONFIG", kubeconfig)
+        // Generous on a loaded CI machine; the bound itself is tested with 1s below.
+        .env("KUBECTL_SA_COMPLETION_TIMEOUT", "10s")
         .current_dir(repo_root())
         .arg("__complete")
         .arg("sa")
@@ -484,6 +486,8 @@ printf '%s\n' "${{COMPREPLY[@]}}"
         .arg(script)
         .env("PATH", path)
         .env("KUBECONFIG", kubeconfig)
+        // Generous on a loaded CI machine; the bound itself is tested with 1s below.
+        .env("KUBECTL_SA_COMPLETION_TIMEOUT", "10s")
         .env("LINE", line)
         .current_dir(repo_root())
         .stdin(Stdio::null())
