@@ -167,6 +167,18 @@ pub struct Options {
     /// Whether pods and token Secrets were read (else SA-08/09/10 assume any ServiceAccount of the namespace may
     /// run there, and SA-24 looks only at automount).
     pub workloads_known: bool,
+    /// Build findings only for the ServiceAccounts of this namespace (severities still come from the whole
+    /// cluster).
+    pub only_namespace: Option<String>,
+    /// Build findings only for this ServiceAccount.
+    pub only_service_account: Option<SaRef>,
+}
+
+impl Options {
+    fn shows(&self, sa: &SaRef) -> bool {
+        self.only_namespace.as_ref().is_none_or(|ns| *ns == sa.namespace)
+            && self.only_service_account.as_ref().is_none_or(|only| only == sa)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1142,7 +1154,7 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
     }
     ctx.light = false;
     let mut findings = Vec::new();
-    for f in &facts {
+    for f in facts.iter().filter(|f| options.shows(&f.sa)) {
         findings.extend(findings_of(f, &ctx));
     }
     findings.extend(sa25(cluster));

@@ -101,10 +101,20 @@ pub fn load(flags: &ConnectionFlags, runtime: &tokio::runtime::Runtime) -> Resul
     runtime.block_on(source::load_with(flags, &Needs { all_workloads: true, ..Default::default() }))
 }
 
-pub fn audit_loaded(loaded: &Loaded, privileged: Option<Vec<String>>) -> AuditReport {
+pub fn audit_loaded(loaded: &Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> AuditReport {
+    let (only_namespace, only_service_account) = match selection {
+        Selection::All => (None, None),
+        Selection::Namespace(ns) => (Some(ns.clone()), None),
+        Selection::ServiceAccount(ns, name) => (None, Some(audit::SaRef { namespace: ns.clone(), name: name.clone() })),
+    };
     audit::audit(
         &loaded.cluster,
-        &Options { privileged_namespaces: privileged, workloads_known: loaded.workloads_known },
+        &Options {
+            privileged_namespaces: privileged,
+            workloads_known: loaded.workloads_known,
+            only_namespace,
+            only_service_account,
+        },
     )
 }
 
@@ -123,7 +133,7 @@ pub fn run(
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let loaded = load(flags, runtime)?;
     let selection = Selection::of(args.service_account.as_deref(), args.all_namespaces, &loaded)?;
-    let mut report = audit_loaded(&loaded, args.privileged_namespaces.clone());
+    let mut report = audit_loaded(&loaded, args.privileged_namespaces.clone(), &selection);
     let audited = report.service_accounts;
     let mut notes = loaded.cluster.notes.clone();
     if let Selection::ServiceAccount(ns, name) = &selection

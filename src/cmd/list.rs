@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::audit::{self, Severity};
 use crate::authn::{self, CloudIdentity, LegacyToken};
 use crate::cli::{ConnectionFlags, ListArgs, ListOutput, ListSort};
-use crate::cmd::audit::{audit_loaded, load};
+use crate::cmd::audit::{Selection, audit_loaded, load};
 use crate::output::{self, dim, heading, no, warn};
 use crate::rbac::{ObjectRef, UserInfo, bindings_for_user};
 use crate::source::Loaded;
@@ -103,7 +103,11 @@ pub fn run(
 /// The rows for `namespace` (None = every namespace), sorted by namespace and name, and the dangling bindings.
 pub fn rows(loaded: &Loaded, namespace: Option<&str>) -> (Vec<Row>, Vec<Dangling>) {
     let cluster = &loaded.cluster;
-    let report = audit_loaded(loaded, None);
+    let selection = match namespace {
+        Some(ns) => Selection::Namespace(ns.to_string()),
+        None => Selection::All,
+    };
+    let report = audit_loaded(loaded, None, &selection);
     let highest = report.highest_by_sa();
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
     for f in report.findings.iter().filter(|f| f.subject.is_none()) {

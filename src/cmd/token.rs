@@ -178,7 +178,11 @@ fn rbac_summary(
     }
     let user = UserInfo::service_account(&sa.namespace, &sa.name);
     rbac.bindings = Some(bindings_for_user(cluster, &user).len());
-    let report = audit_loaded(&loaded, None);
+    let report = audit_loaded(
+        &loaded,
+        None,
+        &crate::cmd::audit::Selection::ServiceAccount(sa.namespace.clone(), sa.name.clone()),
+    );
     rbac.findings = report
         .findings
         .into_iter()
