@@ -14,10 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::cluster::{TestCluster, shared};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
+use support::review::{allowed, runtime, sa_review};
 
 /// A namespace of our own, with its default ServiceAccount created by the controller manager.
 fn fresh_namespace(c: &TestCluster, what: &str) -> String {
@@ -73,21 +70,10 @@ fn attributes(permission: &str) -> Option<Value> {
 }
 
 async fn sar(client: &kube::Client, ns: &str, name: &str, mut attrs: Value) -> bool {
-    let groups =
-        ["system:serviceaccounts".to_string(), format!("system:serviceaccounts:{ns}"), "system:authenticated".into()];
     if attrs["namespace"].is_null() {
         attrs["namespace"] = json!("");
     }
-    let review = json!({
-        "apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
-        "spec": {"user": format!("system:serviceaccount:{ns}:{name}"), "groups": groups, "resourceAttributes": attrs},
-    });
-    let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&review).unwrap())
-        .unwrap();
-    let v: Value = client.request(req).await.expect("SubjectAccessReview");
-    v["status"]["allowed"].as_bool().unwrap_or(false)
+    allowed(client, &sa_review(ns, name, json!({"resourceAttributes": attrs}))).await
 }
 
 #[test]

@@ -17,6 +17,7 @@ use kubectl_sa::rbac::{UserInfo, WhoCanScope, authorize, bindings_for_user, who_
 use kubectl_sa::source::{Loaded, load};
 use serde_json::Value;
 use support::cluster::{TestCluster, shared};
+use support::review::{allowed_all, runtime};
 use support::world::{CRD, Rng, Sample, World};
 
 /// Serialises tests that change cluster state, and installs the shared CRD once.
@@ -28,10 +29,6 @@ fn cluster() -> &'static TestCluster {
         c.kubectl_ok(&["wait", "--for=condition=Established", "--timeout=60s", "crd/widgets.example.com"], None);
     });
     c
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
 
 fn live_flags(c: &TestCluster) -> ConnectionFlags {
@@ -50,31 +47,6 @@ fn snapshot_flags(path: &Path) -> ConnectionFlags {
         chunk_size: 500,
         ..Default::default()
     }
-}
-
-/// SubjectAccessReviews, several in flight; answers in input order.
-async fn sar_batch(client: &kube::Client, reviews: Vec<Value>) -> Vec<bool> {
-    let mut answers = vec![false; reviews.len()];
-    for (chunk_index, chunk) in reviews.chunks(32).enumerate() {
-        let mut set = tokio::task::JoinSet::new();
-        for (i, review) in chunk.iter().enumerate() {
-            let client = client.clone();
-            let body = serde_json::to_vec(review).unwrap();
-            set.spawn(async move {
-                let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .unwrap();
-                let v: Value = client.request(req).await.expect("SubjectAccessReview");
-                (i, v["status"]["allowed"].as_bool().unwrap_or(false))
-            });
-        }
-        while let Some(r) = set.join_next().await {
-            let (i, allowed) = r.unwrap();
-            answers[chunk_index * 32 + i] = allowed;
-        }
-    }
-    answers
 }
 
 /// Loads the cluster live and from a fresh `kubectl get -o yaml` snapshot, once the controllers have settled
@@ -156,7 +128,7 @@ fn differential_conformance_against_subject_access_review() {
 
         // 1. Decisions: SAR vs library (live) vs library (snapshot).
         let cases: Vec<((String, String), Sample)> = (0..per_seed).map(|_| w.sample_case(&mut rng)).collect();
-        let server = rt.block_on(sar_batch(&client, cases.iter().map(|((ns, n), s)| s.sar(ns, n)).collect()));
+        let server = rt.block_on(allowed_all(&client, cases.iter().map(|((ns, n), s)| s.sar(ns, n)).collect()));
         for (((ns, name), sample), server_allowed) in cases.iter().zip(&server) {
             let user = UserInfo::service_account(ns, name);
             let req = sample.to_request();
@@ -178,7 +150,7 @@ fn differential_conformance_against_subject_access_review() {
             let (_, sample) = w.sample_case(&mut rng);
             let req = sample.to_request();
             let reviews = w.service_accounts.iter().map(|(ns, n)| sample.sar(ns, n)).collect();
-            let allowed = rt.block_on(sar_batch(&client, reviews));
+            let allowed = rt.block_on(allowed_all(&client, reviews));
             let expected: BTreeSet<(String, String)> =
                 w.service_accounts.iter().zip(&allowed).filter(|(_, a)| **a).map(|(sa, _)| sa.clone()).collect();
             for (label, l) in [("live", &live), ("snapshot", &snap)] {
@@ -201,7 +173,7 @@ fn differential_conformance_against_subject_access_review() {
         // 3. The binary itself, live and on the kubectl snapshot: explain's exit status and who-can's JSON.
         for i in 0..16 {
             let ((ns, name), sample) = w.sample_case(&mut rng);
-            let server_allowed = rt.block_on(sar_batch(&client, vec![sample.sar(&ns, &name)]))[0];
+            let server_allowed = rt.block_on(allowed_all(&client, vec![sample.sar(&ns, &name)]))[0];
             for source in [None, Some(&snap_path)] {
                 let mut cmd = c.kubectl_sa();
                 if let Some(p) = source {
@@ -227,7 +199,7 @@ fn differential_conformance_against_subject_access_review() {
             }
             if i % 4 == 0 {
                 let reviews = w.service_accounts.iter().map(|(ns, n)| sample.sar(ns, n)).collect();
-                let allowed = rt.block_on(sar_batch(&client, reviews));
+                let allowed = rt.block_on(allowed_all(&client, reviews));
                 let expected: BTreeSet<String> = w
                     .service_accounts
                     .iter()
@@ -556,7 +528,7 @@ fn matrix_cells_agree(
                 }
             }
         }
-        let answers = rt.block_on(sar_batch(client, reviews));
+        let answers = rt.block_on(allowed_all(client, reviews));
         for ((what, want), got) in expected.iter().zip(answers) {
             cells += 1;
             if *want != got {

@@ -13,41 +13,12 @@ use kubectl_sa::rbac::{UserInfo, authorize, fix};
 use kubectl_sa::source::load;
 use serde_json::{Value, json};
 use support::cluster::{OwnedCluster, TestCluster, shared};
+use support::review::allowed as sar;
+use support::review::{allowed_all, runtime};
 use support::webhook::WebhookServer;
 use support::world::{CRD, REQUEST_RESOURCES, Rng, Sample, World};
 
 static STATE_LOCK: Mutex<()> = Mutex::new(());
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
-
-async fn sar(client: &kube::Client, review: &Value) -> bool {
-    let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(review).unwrap())
-        .unwrap();
-    let v: Value = client.request(req).await.expect("SubjectAccessReview");
-    v["status"]["allowed"].as_bool().unwrap_or(false)
-}
-
-async fn sar_all(client: &kube::Client, reviews: &[Value]) -> Vec<bool> {
-    let mut out = Vec::with_capacity(reviews.len());
-    for chunk in reviews.chunks(32) {
-        let mut set = tokio::task::JoinSet::new();
-        for (i, r) in chunk.iter().enumerate() {
-            let (client, r) = (client.clone(), r.clone());
-            set.spawn(async move { (i, sar(&client, &r).await) });
-        }
-        let mut part = vec![false; chunk.len()];
-        while let Some(x) = set.join_next().await {
-            let (i, a) = x.unwrap();
-            part[i] = a;
-        }
-        out.extend(part);
-    }
-    out
-}
 
 /// Requests that differ from `s` in exactly one dimension: verb, name, namespace, resource (same group) or
 /// subresource.
@@ -169,7 +140,7 @@ fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least
             }
             denied_checked += 1;
             let reviews: Vec<Value> = near.iter().map(|n| n.sar(&ns, &name)).collect();
-            let allowed = rt.block_on(sar_all(&client, &reviews));
+            let allowed = rt.block_on(allowed_all(&client, reviews.clone()));
             let misses = near_misses(&live.cluster, &user, &req);
             let allowed_neighbour = near.iter().zip(&allowed).find(|(_, a)| **a).map(|(n, _)| n.to_request());
             if let Some(n) = &allowed_neighbour {
@@ -207,7 +178,7 @@ fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least
                     .filter(|(n, a)| !(**a || (nameless && same_but_name(&sample, n))))
                     .map(|(n, _)| n.sar(&ns, &name))
                     .collect();
-                let after = rt.block_on(sar_all(&client, &still_denied));
+                let after = rt.block_on(allowed_all(&client, still_denied.clone()));
                 for (review, a) in still_denied.iter().zip(after) {
                     if a {
                         failures

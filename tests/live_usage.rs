@@ -9,10 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::cluster::{OwnedCluster, TestCluster};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
+use support::review::{allowed, runtime, sa_review};
 
 /// A client that authenticates with `token` (a ServiceAccount's) instead of the admin's.
 async fn client_with_token(c: &TestCluster, token: &str) -> kube::Client {
@@ -35,18 +32,6 @@ async fn call(client: &kube::Client, method: &str, path: &str, body: Option<Valu
         Err(kube::Error::Api(s)) => s.code,
         Err(e) => panic!("{method} {path}: {e}"),
     }
-}
-
-async fn sar(client: &kube::Client, user: &str, ns: &str, attrs: Value) -> bool {
-    let groups = json!(["system:serviceaccounts", format!("system:serviceaccounts:{ns}"), "system:authenticated"]);
-    let body = json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
-        "spec": {"user": user, "groups": groups, "resourceAttributes": attrs}});
-    let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .header("content-type", "application/json")
-        .body(body.to_string().into_bytes())
-        .unwrap();
-    let v: Value = client.request(req).await.unwrap();
-    v["status"]["allowed"].as_bool().unwrap_or(false)
 }
 
 fn usage_json(c: &TestCluster, args: &[&str]) -> (i32, Value, String) {
@@ -225,7 +210,6 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
             &["apply", "-f", "-"],
             Some(&json!({"apiVersion": "v1", "kind": "List", "items": objects}).to_string()),
         );
-        let user = format!("system:serviceaccount:usage-a:{fresh}");
         let until = Instant::now() + Duration::from_secs(10);
         for r in
             sa["byRequest"].as_array().unwrap().iter().filter(|r| r["forbidden"] == false && r["resource"].is_string())
@@ -238,7 +222,10 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
                 .unwrap_or_default();
             for name in if names.is_empty() { vec![String::new()] } else { names } {
                 let attrs = json!({"verb": r["verb"], "group": r["group"], "resource": res, "subresource": sub, "namespace": r["namespace"], "name": name});
-                while !rt.block_on(sar(&admin, &user, "usage-a", attrs.clone())) {
+                while !rt.block_on(allowed(
+                    &admin,
+                    &sa_review("usage-a", fresh, json!({"resourceAttributes": attrs.clone()})),
+                )) {
                     assert!(Instant::now() < until, "{fresh}: suggested grants do not allow {attrs}");
                     std::thread::sleep(Duration::from_millis(100));
                 }
@@ -256,7 +243,7 @@ fn usage_reports_what_service_accounts_did_and_suggest_is_least_privilege() {
         ("writer2", json!({"verb": "create", "resource": "configmaps", "namespace": "usage-b"})),
     ] {
         assert!(
-            !rt.block_on(sar(&admin, &format!("system:serviceaccount:usage-a:{fresh}"), "usage-a", attrs.clone())),
+            !rt.block_on(allowed(&admin, &sa_review("usage-a", fresh, json!({"resourceAttributes": attrs.clone()})))),
             "{fresh} may {attrs}"
         );
     }

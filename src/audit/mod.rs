@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{BindingKind, Cluster, Rule, Subject};
 use crate::rbac::access::{IdentityRules, Matched};
 use crate::rbac::request::{AUTHENTICATED_GROUP, MASTERS_GROUP, parse_sa_username};
-use crate::rbac::{ObjectRef, UserInfo, subject_applies};
+use crate::rbac::{ObjectRef, UserInfo, matching_subject};
 pub use catalogue::{CHECKS, Check};
 
 const UNAUTHENTICATED_GROUP: &str = "system:unauthenticated";
@@ -318,20 +318,10 @@ struct Identity<'a> {
 impl<'a> Identity<'a> {
     fn chain(&self, m: &Matched<'_>, permission: String) -> Chain {
         let b = self.cluster.binding(m.binding);
-        let subject = b.subjects.iter().find(|s| subject_applies(b, s, &self.user)).cloned().unwrap_or(Subject {
-            kind: String::new(),
-            name: String::new(),
-            namespace: String::new(),
+        // The binding was found through this user, so some subject entry applies.
+        let (subject, how) = matching_subject(b, &self.user).unwrap_or_else(|| {
+            (Subject { kind: String::new(), name: String::new(), namespace: String::new() }, "group")
         });
-        let how = match subject.kind.as_str() {
-            "ServiceAccount" => "directly",
-            "User" => "user-alias",
-            _ => "group",
-        };
-        let mut subject = subject;
-        if subject.kind == "ServiceAccount" && subject.namespace.is_empty() {
-            subject.namespace = b.namespace.clone();
-        }
         Chain {
             binding: ObjectRef::of_binding(b),
             role: ObjectRef::of_role_ref(b),

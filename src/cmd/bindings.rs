@@ -12,7 +12,7 @@ use crate::cli::{BindingsArgs, BindingsOutput};
 use crate::cmd::explain::parse_service_account;
 use crate::model::Rule;
 use crate::output::{self, dim, heading, warn};
-use crate::rbac::{ObjectRef, UserInfo, bindings_for_user, subject_applies};
+use crate::rbac::{ObjectRef, UserInfo, bindings_for_user, matching_subject};
 use crate::source::Loaded;
 
 #[derive(Debug, Serialize)]
@@ -46,20 +46,11 @@ pub fn applied_bindings(loaded: &Loaded, user: &UserInfo) -> Vec<AppliedBinding>
         .into_iter()
         .filter_map(|id| {
             let b = cluster.binding(id);
-            let s = b.subjects.iter().find(|s| subject_applies(b, s, user))?;
-            let how = match s.kind.as_str() {
-                "ServiceAccount" => "directly",
-                "User" => "user-alias",
-                _ => "group",
-            };
+            let (subject, how) = matching_subject(b, user)?;
             let (role_found, error, rules) = match cluster.resolve_role(b) {
                 Ok(r) => (true, None, r.rules.clone()),
                 Err(e) => (false, Some(e), Vec::new()),
             };
-            let mut subject = s.clone();
-            if subject.kind == "ServiceAccount" && subject.namespace.is_empty() {
-                subject.namespace = b.namespace.clone();
-            }
             Some(AppliedBinding {
                 binding: ObjectRef::of_binding(b),
                 how: how.to_string(),

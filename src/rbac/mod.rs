@@ -96,7 +96,23 @@ pub fn subject_applies(b: &Binding, s: &Subject, user: &UserInfo) -> bool {
     }
 }
 
-fn effective_subject(b: &Binding, s: &Subject) -> Subject {
+/// How a subject entry that applies reaches a user: "directly" (a ServiceAccount subject), "user-alias" (a User
+/// subject, the SA's username) or "group".
+pub fn reach_of(s: &Subject) -> &'static str {
+    match s.kind.as_str() {
+        "ServiceAccount" => "directly",
+        "User" => "user-alias",
+        _ => "group",
+    }
+}
+
+/// The first subject entry of `b` that applies to `user`, with its namespace defaulted, and how it reaches the user.
+pub fn matching_subject(b: &Binding, user: &UserInfo) -> Option<(Subject, &'static str)> {
+    b.subjects.iter().find(|s| subject_applies(b, s, user)).map(|s| (effective_subject(b, s), reach_of(s)))
+}
+
+/// A subject entry with the authorizer's defaulting: a ServiceAccount without namespace is in the binding's.
+pub fn effective_subject(b: &Binding, s: &Subject) -> Subject {
     let mut s = s.clone();
     if s.kind == "ServiceAccount" && s.namespace.is_empty() {
         s.namespace = b.namespace.clone();

@@ -9,7 +9,7 @@ use crate::rbac::request::{SA_USER_PREFIX, parse_sa_username};
 use crate::rbac::rules::{
     api_group_matches, non_resource_url_matches, resource_matches, resource_name_matches, rule_allows, verb_matches,
 };
-use crate::rbac::{ObjectRef, Request, UserInfo, bindings_for_user, subject_applies};
+use crate::rbac::{ObjectRef, Request, UserInfo, bindings_for_user, effective_subject, reach_of, subject_applies};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -137,19 +137,7 @@ fn reaches(b: &Binding, s: &Subject, user: &UserInfo) -> &'static str {
     if !subject_applies(b, s, user) {
         return "does-not-match";
     }
-    match s.kind.as_str() {
-        "ServiceAccount" => "directly",
-        "User" => "user-alias",
-        _ => "group",
-    }
-}
-
-fn effective(b: &Binding, s: &Subject) -> Subject {
-    let mut s = s.clone();
-    if s.kind == "ServiceAccount" && s.namespace.is_empty() {
-        s.namespace = b.namespace.clone();
-    }
-    s
+    reach_of(s)
 }
 
 /// Near misses for a denied request by `user` (a ServiceAccount identity), best first.
@@ -167,7 +155,7 @@ pub fn near_misses(cluster: &Cluster, user: &UserInfo, request: &Request) -> Vec
             role: ObjectRef::of_role_ref(b),
             rule_index,
             rule,
-            subject: effective(b, s),
+            subject: effective_subject(b, s),
             reaches: reaches(b, s, user).to_string(),
             dimension: dimension.to_string(),
             message,
@@ -245,7 +233,7 @@ pub fn near_misses(cluster: &Cluster, user: &UserInfo, request: &Request) -> Vec
                         role: ObjectRef::of_role_ref(b),
                         rule_index: Some(i),
                         rule: Some(rule.clone()),
-                        subject: effective(b, s),
+                        subject: effective_subject(b, s),
                         reaches: "does-not-match".into(),
                         dimension: "subject".into(),
                         message: format!("rule #{i} allows this, but {why}"),

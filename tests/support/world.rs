@@ -529,18 +529,13 @@ impl Sample {
 
     /// The SubjectAccessReview spec for this request by a ServiceAccount (username and its three groups).
     pub fn sar(&self, ns: &str, name: &str) -> Value {
-        let user = format!("system:serviceaccount:{ns}:{name}");
-        let groups = json!(["system:serviceaccounts", format!("system:serviceaccounts:{ns}"), "system:authenticated"]);
-        let spec = match self {
+        let attributes = match self {
             Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => json!({
-                "user": user, "groups": groups,
                 "resourceAttributes": {"verb": verb, "group": group, "resource": resource, "subresource": subresource, "name": name, "namespace": namespace}
             }),
-            Sample::NonResource { verb, path } => {
-                json!({"user": user, "groups": groups, "nonResourceAttributes": {"verb": verb, "path": path}})
-            }
+            Sample::NonResource { verb, path } => json!({"nonResourceAttributes": {"verb": verb, "path": path}}),
         };
-        json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec})
+        super::review::sa_review(ns, name, attributes)
     }
 
     /// The command-line arguments of `kubectl sa explain|who-can` for this request.
