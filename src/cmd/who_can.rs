@@ -111,11 +111,19 @@ fn print_table(out: &mut dyn Write, r: &WhoCanReport, request: &rbac::Request, w
             .service_accounts
             .iter()
             .map(|sa| {
+                // Distinct (subject, binding, role) in order; the grants are sorted by binding already.
+                let mut seen = std::collections::HashSet::new();
                 let mut vias: Vec<String> = Vec::new();
                 for g in &sa.via {
-                    let v = format!("{} {} ({})", g.subject.kind, subject_name(g), via(g));
-                    if !vias.contains(&v) {
-                        vias.push(v);
+                    if !wide && vias.len() == 1 {
+                        // Only the first is printed; count the rest without formatting them.
+                        if seen.insert((&g.subject, &g.binding, &g.role)) {
+                            vias.push(String::new());
+                        }
+                        continue;
+                    }
+                    if seen.insert((&g.subject, &g.binding, &g.role)) {
+                        vias.push(format!("{} {} ({})", g.subject.kind, subject_name(g), via(g)));
                     }
                 }
                 let via_text = if wide || vias.len() == 1 {

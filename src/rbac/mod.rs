@@ -8,6 +8,7 @@ pub mod request;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -225,7 +226,8 @@ pub struct ServiceAccountGrants {
     pub exists: bool,
     /// Namespaces where it holds the permission, or `["cluster"]`.
     pub scopes: Vec<String>,
-    pub via: Vec<Grant>,
+    /// Shared with the other ServiceAccounts a group grant reaches: `system:authenticated` reaches all of them.
+    pub via: Vec<Arc<Grant>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,25 +290,26 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
     }
 
     // Service accounts reached by each granted subject.
-    let mut sas: BTreeMap<(String, String), Vec<Grant>> = BTreeMap::new();
-    for (subject, (grants, never)) in &by_subject {
-        if never.is_some() {
-            continue;
-        }
-        let mut add = |ns: &str, name: &str| {
-            sas.entry((ns.to_string(), name.to_string())).or_default().extend(grants.iter().cloned());
-        };
+    let mut sas: BTreeMap<(&str, &str), Vec<Arc<Grant>>> = BTreeMap::new();
+    let shared: Vec<(&Subject, Vec<Arc<Grant>>)> = by_subject
+        .iter()
+        .filter(|(_, (_, never))| never.is_none())
+        .map(|(subject, (grants, _))| (subject, grants.iter().cloned().map(Arc::new).collect()))
+        .collect();
+    for (subject, grants) in &shared {
         match subject.kind.as_str() {
-            "ServiceAccount" => add(&subject.namespace, &subject.name),
+            "ServiceAccount" => {
+                sas.entry((&subject.namespace, &subject.name)).or_default().extend(grants.iter().cloned());
+            }
             "User" => {
-                if let Some((ns, name)) = parse_sa_username(&subject.name) {
-                    add(ns, name);
+                if let Some(key) = parse_sa_username(&subject.name) {
+                    sas.entry(key).or_default().extend(grants.iter().cloned());
                 }
             }
             "Group" => {
                 if subject.name == SA_ALL_GROUP || subject.name == AUTHENTICATED_GROUP {
                     for (ns, name) in cluster.service_accounts.keys() {
-                        add(ns, name);
+                        sas.entry((ns, name)).or_default().extend(grants.iter().cloned());
                     }
                 } else if let Some(group_ns) = subject.name.strip_prefix("system:serviceaccounts:") {
                     for ((ns, name), _) in cluster
@@ -314,7 +317,7 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                         .range((group_ns.to_string(), String::new())..)
                         .take_while(|((ns, _), _)| ns == group_ns)
                     {
-                        add(ns, name);
+                        sas.entry((ns, name)).or_default().extend(grants.iter().cloned());
                     }
                 }
             }
@@ -327,16 +330,17 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         .map(|((namespace, name), mut via)| {
             via.sort_by(|a, b| (&a.binding, a.rule_index).cmp(&(&b.binding, b.rule_index)));
             via.dedup();
-            let mut scopes: Vec<String> = via.iter().map(|g| g.scope.clone()).collect();
+            let mut scopes: Vec<String> = if via.iter().any(|g| g.scope == "cluster") {
+                vec!["cluster".into()]
+            } else {
+                via.iter().map(|g| g.scope.clone()).collect()
+            };
             scopes.sort();
             scopes.dedup();
-            if scopes.iter().any(|s| s == "cluster") {
-                scopes = vec!["cluster".into()];
-            }
             ServiceAccountGrants {
-                exists: cluster.service_account(&namespace, &name).is_some(),
-                namespace,
-                name,
+                exists: cluster.service_account(namespace, name).is_some(),
+                namespace: namespace.to_string(),
+                name: name.to_string(),
                 scopes,
                 via,
             }

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use rayon::prelude::*;
 
 use crate::model::raw::RawAny;
 use crate::model::{ADMISSION_KINDS, BindingKind, ClusterBuilder, RoleKind, raw};
@@ -71,18 +72,104 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
         return Ok(());
     }
     for (start_line, chunk) in yaml_documents(text) {
-        let doc: Option<RawAny> = serde_saphyr::from_str(chunk).map_err(|e| {
-            let (line, col) = match e.location() {
-                Some(l) => (l.line() as usize + start_line - 1, l.column()),
-                None => (start_line, 0),
-            };
-            anyhow!("{origin}:{line}:{col}: invalid YAML: {}", yaml_message(&e.to_string()))
-        })?;
-        if let Some(doc) = doc {
+        if let Some(list) = split_yaml_list(chunk, start_line) {
+            // Batches of items parse on every core; they are added in file order.
+            let parsed: Vec<Result<Vec<RawAny>>> =
+                list.batches.par_iter().map(|&(line, batch)| parse_yaml::<Vec<RawAny>>(origin, batch, line)).collect();
+            for (items, &(line, _)) in parsed.into_iter().zip(&list.batches) {
+                for item in items? {
+                    add_document(item, list.item_kind, origin, line, builder)?;
+                }
+            }
+            continue;
+        }
+        if let Some(doc) = parse_yaml::<Option<RawAny>>(origin, chunk, start_line)? {
             add_document(doc, None, origin, start_line, builder)?;
         }
     }
     Ok(())
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(origin: &str, text: &str, start_line: usize) -> Result<T> {
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
+        let (line, col) = match e.location() {
+            Some(l) => (l.line() as usize + start_line - 1, l.column()),
+            None => (start_line, 0),
+        };
+        anyhow!("{origin}:{line}:{col}: invalid YAML: {}", yaml_message(&e.to_string()))
+    })
+}
+
+/// The items of a YAML `List` as `kubectl get -o yaml` prints it (`items:` at column 0, each item a `- ` line at
+/// column 0), cut into batches of whole items. Each batch is a slice of the text that parses as a YAML sequence.
+struct YamlList<'a> {
+    /// The kind of items of a typed list (`RoleList` -> `Role`), whose items may omit `kind`.
+    item_kind: Option<&'a str>,
+    /// (first line number, text) of each batch.
+    batches: Vec<(usize, &'a str)>,
+}
+
+/// Items per batch: large enough that a batch costs far more to parse than to schedule.
+const YAML_BATCH_ITEMS: usize = 256;
+
+/// Recognises a kubectl-style List document; anything else (plain objects, indented `items`, flow style) gets
+/// `None` and is parsed whole.
+fn split_yaml_list(doc: &str, first_line: usize) -> Option<YamlList<'_>> {
+    let mut kind = None;
+    let mut items_at = None; // byte offset and line of the first item
+    let mut items_end = doc.len();
+    let mut offset = 0;
+    for (i, line) in doc.split_inclusive('\n').enumerate() {
+        let at_column_0 = !line.starts_with([' ', '-', '#', '\n', '\r', '\t']);
+        if items_at.is_some() && items_end == doc.len() && at_column_0 {
+            items_end = offset;
+        }
+        if at_column_0 {
+            let l = line.trim_end();
+            if let Some(k) = l.strip_prefix("kind:") {
+                kind = Some(k.trim());
+            } else if l == "items:" && items_at.is_none() {
+                items_at = Some((offset + line.len(), first_line + i + 1));
+            }
+        }
+        offset += line.len();
+    }
+    let kind = kind?.trim_matches(['"', '\'']);
+    if !kind.ends_with("List") {
+        return None;
+    }
+    let (start, start_line) = items_at?;
+    let items = &doc[start..items_end];
+    if !items.starts_with("- ") && !items.starts_with("-\n") {
+        return None;
+    }
+    let mut batches = Vec::new();
+    let (mut batch_start, mut batch_line, mut count, mut offset) = (0, start_line, 0, 0);
+    for (i, line) in items.split_inclusive('\n').enumerate() {
+        if line.starts_with('-') {
+            if count == YAML_BATCH_ITEMS {
+                batches.push((batch_line, &items[batch_start..offset]));
+                (batch_start, batch_line, count) = (offset, start_line + i, 0);
+            }
+            count += 1;
+        }
+        offset += line.len();
+    }
+    batches.push((batch_line, &items[batch_start..]));
+    Some(YamlList { item_kind: kind.strip_suffix("List").filter(|k| !k.is_empty() && *k != "List"), batches })
+}
+
+/// The YAML parser's limits, grown with the document: its defaults (250,000 nodes, 64 MiB of scalars) guard
+/// against untrusted input but refuse a `kubectl get -o yaml` of a large cluster. Limits on aliases and anchors,
+/// which stop alias bombs, stay as they are.
+fn yaml_options(len: usize) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    // A node or event takes at least two bytes of text ("a:", "- "), so these bounds are never reached by real input.
+    budget.max_nodes = budget.max_nodes.max(len / 2);
+    budget.max_events = budget.max_events.max(len);
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(len);
+    budget.max_reader_input_bytes = None;
+    serde_saphyr::options! { budget: Some(budget) }
 }
 
 /// The parser's message without its own (document-relative) position prefix.
@@ -191,4 +278,72 @@ pub fn add_object(kind: &str, doc: RawAny, builder: &mut ClusterBuilder) -> Resu
         other => builder.skip(other),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Cluster;
+
+    fn load(text: &str) -> Result<Cluster> {
+        let mut builder = ClusterBuilder::default();
+        load_text("t.yaml", text, &mut builder)?;
+        Ok(builder.build())
+    }
+
+    /// A `kubectl get -o yaml` List of `n` ServiceAccounts.
+    fn sa_list(n: usize, kind_of_items: bool) -> String {
+        let mut text = String::from("apiVersion: v1\nitems:\n");
+        for i in 0..n {
+            if kind_of_items {
+                text.push_str(&format!("- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: sa{i}\n"));
+            } else {
+                text.push_str(&format!("- metadata:\n    name: sa{i}\n"));
+            }
+            text.push_str("    namespace: ns\n    labels:\n      app: x\n");
+        }
+        text.push_str(if kind_of_items { "kind: List\n" } else { "kind: ServiceAccountList\n" });
+        text.push_str("metadata:\n  resourceVersion: \"\"\n");
+        text
+    }
+
+    #[test]
+    fn yaml_list_is_cut_into_batches_of_whole_items() {
+        let text = sa_list(3 * YAML_BATCH_ITEMS + 5, true);
+        let list = split_yaml_list(&text, 1).expect("a kubectl List");
+        assert_eq!(list.batches.len(), 4);
+        assert_eq!(list.batches[0].0, 3, "the first item is on line 3");
+        assert!(list.batches.iter().all(|(_, b)| b.starts_with("- ")));
+        assert!(!list.batches[3].1.contains("kind: List"), "the List's own fields are not items");
+        assert_eq!(list.item_kind, None);
+        assert!(split_yaml_list("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n", 1).is_none());
+        assert!(split_yaml_list("apiVersion: v1\nkind: List\nitems:\n  - kind: ServiceAccount\n", 1).is_none());
+    }
+
+    #[test]
+    fn large_yaml_lists_load_beyond_the_parsers_default_budget() {
+        // 40,000 items of 10 nodes: over serde-saphyr's default limit of 250,000 nodes.
+        let cluster = load(&sa_list(40_000, true)).expect("loads");
+        assert_eq!(cluster.service_accounts.len(), 40_000);
+        assert!(cluster.service_account("ns", "sa39999").is_some());
+    }
+
+    #[test]
+    fn typed_yaml_lists_give_their_kind_to_items() {
+        let cluster = load(&sa_list(600, false)).expect("loads");
+        assert_eq!(cluster.service_accounts.len(), 600);
+    }
+
+    #[test]
+    fn errors_in_later_batches_name_the_file_line() {
+        let mut text = sa_list(2 * YAML_BATCH_ITEMS, true);
+        // Item 300 starts on line 3 + 300 * 7.
+        let line = 3 + 300 * 7 + 3;
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        assert_eq!(lines[line - 1], "    name: sa300");
+        lines[line - 1] = "    name: [unclosed".into();
+        text = lines.join("\n");
+        let err = load(&text).expect_err("malformed").to_string();
+        assert!(err.starts_with(&format!("t.yaml:{line}:")), "{err}");
+    }
 }

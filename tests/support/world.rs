@@ -1,6 +1,7 @@
 //! Seeded random RBAC worlds for the differential tests: namespaces, ServiceAccounts, Roles, ClusterRoles
 //! (some aggregated by label), RoleBindings and ClusterRoleBindings with mixed subjects and dangling roleRefs,
-//! plus a sampler of requests biased toward what the world grants.
+//! plus a sampler of requests biased toward what the world grants. The same generator, given a [`Size`], writes the
+//! large snapshots of the benchmarks (`examples/gen-world.rs`).
 
 use serde_json::{Value, json};
 
@@ -78,6 +79,22 @@ const RULE_RESOURCES: &[&str] = &[
     "*/*",
 ];
 const NAMES: &[&str] = &["n1", "n2", "n3"];
+
+/// What the rules of real roles name: an API group and some of its resources, with the usual verb sets.
+const REAL_RESOURCES: &[(&str, &[&str])] = &[
+    ("", &["pods", "pods/log", "services", "endpoints", "configmaps", "events", "persistentvolumeclaims"]),
+    ("", &["secrets", "serviceaccounts", "pods/exec", "pods/portforward"]),
+    ("", &["nodes", "namespaces", "persistentvolumes"]),
+    ("apps", &["deployments", "statefulsets", "daemonsets", "replicasets", "deployments/scale"]),
+    ("batch", &["jobs", "cronjobs"]),
+    ("networking.k8s.io", &["ingresses", "networkpolicies"]),
+    ("coordination.k8s.io", &["leases"]),
+    ("example.com", &["widgets", "widgets/status"]),
+    ("monitoring.coreos.com", &["servicemonitors", "prometheusrules"]),
+];
+const REAL_READ: &[&str] = &["get", "list", "watch"];
+const REAL_WRITE: &[&str] = &["create", "update", "patch", "delete"];
+const REAL_ALL: &[&str] = &["get", "list", "watch", "create", "update", "patch", "delete"];
 const URLS: &[&str] = &["/healthz", "/metrics", "/logs/*", "/api*", "*", "/version", "/foo/*", "/foo", "/metrics*"];
 
 /// (group, resource, subresource, namespaced) the requests are drawn from; all exist in the test cluster
@@ -127,6 +144,61 @@ fn rng_pick_value<'a>(rng: &mut Rng, items: &'a [Value]) -> &'a Value {
     &items[rng.below(items.len())]
 }
 
+/// How many objects of each kind a world has. Counts are spread evenly over the namespaces.
+#[derive(Debug, Clone)]
+pub struct Size {
+    pub namespaces: usize,
+    pub service_accounts: usize,
+    pub roles: usize,
+    pub role_bindings: usize,
+    pub cluster_roles: usize,
+    pub cluster_role_bindings: usize,
+    /// Rules per role are drawn from 1..=max_rules.
+    pub max_rules: usize,
+    /// Shape the world like a real cluster: ServiceAccount subjects of a RoleBinding mostly from its own
+    /// namespace, few bindings to every ServiceAccount, and rules mostly naming the resources and verbs of real
+    /// roles (wildcards in 2% of them). The small differential worlds draw everything uniformly, to exercise
+    /// cross-namespace grants and wildcards.
+    pub realistic: bool,
+}
+
+impl Size {
+    /// The differential-test world: 3 namespaces, 3 ServiceAccounts, 2 Roles and 3 RoleBindings in each.
+    pub fn small() -> Size {
+        Size {
+            namespaces: 3,
+            service_accounts: 9,
+            roles: 6,
+            role_bindings: 9,
+            cluster_roles: 6,
+            cluster_role_bindings: 3,
+            max_rules: 3,
+            realistic: false,
+        }
+    }
+
+    /// The benchmark world at `scale` (1.0 = 2,000 namespaces, 20,000 ServiceAccounts, 50,000 RoleBindings,
+    /// 5,000 ClusterRoleBindings, 15,000 Roles, 5,000 ClusterRoles: a large multi-tenant cluster).
+    pub fn scaled(scale: f64) -> Size {
+        let n = |x: f64| ((x * scale).round() as usize).max(1);
+        Size {
+            namespaces: n(2_000.0),
+            service_accounts: n(20_000.0),
+            roles: n(15_000.0),
+            role_bindings: n(50_000.0),
+            cluster_roles: n(5_000.0).max(3),
+            cluster_role_bindings: n(5_000.0),
+            max_rules: 6,
+            realistic: true,
+        }
+    }
+}
+
+/// The share of `total` objects that namespace number `i` of `n` gets.
+fn share(total: usize, n: usize, i: usize) -> usize {
+    total / n + usize::from(i < total % n)
+}
+
 pub struct World {
     pub seed: u64,
     pub prefix: String,
@@ -149,30 +221,46 @@ fn meta(name: &str, ns: Option<&str>) -> Value {
 
 impl World {
     pub fn generate(seed: u64) -> World {
+        World::generate_sized(seed, &Size::small())
+    }
+
+    pub fn generate_sized(seed: u64, size: &Size) -> World {
         let mut rng = Rng::new(seed);
         let prefix = format!("w{seed}");
-        let namespaces: Vec<String> = (0..3).map(|i| format!("{prefix}-ns{i}")).collect();
+        let nss = size.namespaces;
+        let namespaces: Vec<String> = (0..nss).map(|i| format!("{prefix}-ns{i}")).collect();
         let mut objects = Vec::new();
         let mut service_accounts = Vec::new();
+        // Where each namespace's SAs start in `service_accounts`, for local subjects.
+        let mut sa_ranges = Vec::with_capacity(nss);
         let mut granted = Vec::new();
-        for ns in &namespaces {
+        for (n, ns) in namespaces.iter().enumerate() {
+            let start = service_accounts.len();
             objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(ns, None)}));
             service_accounts.push((ns.clone(), "default".to_string()));
-            for i in 0..3 {
+            for i in 0..share(size.service_accounts, nss, n) {
                 let name = format!("sa{i}");
                 objects.push(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(&name, Some(ns))}));
                 service_accounts.push((ns.clone(), name));
             }
+            sa_ranges.push(start..service_accounts.len());
         }
         let ghosts = vec![(namespaces[0].clone(), "ghost".to_string())];
 
+        let realistic = size.realistic;
         let mut rule = |rng: &mut Rng, allow_urls: bool| -> Value {
-            if allow_urls && rng.chance(20) {
+            if allow_urls && rng.chance(if realistic { 2 } else { 20 }) {
                 return json!({"verbs": rng.some(&["get", "post", "*", "put", "head"], 2), "nonResourceURLs": rng.some(URLS, 2)});
             }
-            let verbs = rng.some(VERBS, 3);
-            let groups = rng.some(GROUPS, 2);
-            let resources = rng.some(RULE_RESOURCES, 3);
+            let (verbs, groups, resources) = if realistic && !rng.chance(2) {
+                let (group, resources) = rng.pick(REAL_RESOURCES);
+                let verbs = if rng.chance(60) { REAL_READ } else { rng.pick(&[REAL_WRITE, REAL_ALL, REAL_READ]) };
+                let n = 1 + rng.below(resources.len());
+                let resources: Vec<&str> = (0..n).map(|_| *rng.pick(resources)).collect();
+                (verbs.to_vec(), vec![*group], resources)
+            } else {
+                (rng.some(VERBS, 3), rng.some(GROUPS, 2), rng.some(RULE_RESOURCES, 3))
+            };
             for v in &verbs {
                 for g in &groups {
                     for r in &resources {
@@ -190,9 +278,9 @@ impl World {
         // ClusterRoles: plain ones, two labelled for aggregation, and an aggregated one without rules.
         let agg_label = format!("kubectl-sa.test/agg-{prefix}");
         let mut cluster_roles = Vec::new();
-        for i in 0..6 {
+        for i in 0..size.cluster_roles {
             let name = format!("{prefix}-cr{i}");
-            let rules: Vec<Value> = (0..1 + rng.below(3)).map(|_| rule(&mut rng, true)).collect();
+            let rules: Vec<Value> = (0..1 + rng.below(size.max_rules)).map(|_| rule(&mut rng, true)).collect();
             let mut m = meta(&name, None);
             if i < 2 {
                 m["labels"] = json!({&agg_label: "true"});
@@ -212,9 +300,10 @@ impl World {
         );
         cluster_roles.push(agg);
         // Roles: same names in every namespace, plus one that exists only in the last namespace.
-        for ns in &namespaces {
-            for i in 0..2 {
-                let rules: Vec<Value> = (0..1 + rng.below(3)).map(|_| rule(&mut rng, false)).collect();
+        let roles_in = |n: usize| share(size.roles, nss, n);
+        for (n, ns) in namespaces.iter().enumerate() {
+            for i in 0..roles_in(n) {
+                let rules: Vec<Value> = (0..1 + rng.below(size.max_rules)).map(|_| rule(&mut rng, false)).collect();
                 objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
                     "metadata": meta(&format!("{prefix}-r{i}"), Some(ns)), "rules": rules}));
             }
@@ -224,11 +313,16 @@ impl World {
         objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": meta(&only_last, Some(namespaces.last().unwrap())), "rules": rules}));
 
+        let namespace_index = |ns: &str| ns.rsplit_once("-ns").and_then(|(_, i)| i.parse::<usize>().ok());
         let subject = |rng: &mut Rng, binding_ns: Option<&str>| -> Value {
-            let (ns, name) = {
-                let all: Vec<&(String, String)> = service_accounts.iter().chain(ghosts.iter()).collect();
-                let p = *rng.pick(&all);
-                (p.0.clone(), p.1.clone())
+            let (ns, name) = match binding_ns.and_then(namespace_index) {
+                Some(n) if size.realistic && rng.chance(90) => {
+                    service_accounts[sa_ranges[n].start + rng.below(sa_ranges[n].len())].clone()
+                }
+                _ => {
+                    let i = rng.below(service_accounts.len() + ghosts.len());
+                    service_accounts.get(i).unwrap_or_else(|| &ghosts[i - service_accounts.len()]).clone()
+                }
             };
             match rng.below(10) {
                 0..=3 => match binding_ns {
@@ -251,30 +345,33 @@ impl World {
                 _ => json!({"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "devs"}),
             }
         };
-        // Group-wide grants are rarer, so that most requests are not trivially allowed.
+        // Group-wide grants are rarer, so that most requests are not trivially allowed. A large world has none:
+        // in real clusters only the bootstrap policy's few harmless bindings reach every ServiceAccount.
         let subjects = |rng: &mut Rng, ns: Option<&str>| -> Vec<Value> {
+            let group_wide_percent = if size.realistic { 0 } else { 30 };
             let mut v: Vec<Value> = (0..1 + rng.below(3)).map(|_| subject(rng, ns)).collect();
             v.retain(|s| {
                 !(s["kind"] == "Group"
                     && (s["name"] == "system:serviceaccounts" || s["name"] == "system:authenticated"))
-                    || rng.chance(30)
+                    || rng.chance(group_wide_percent)
             });
             if v.is_empty() {
                 v.push(json!({"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "bob"}));
             }
             v
         };
-        for i in 0..3 {
+        for i in 0..size.cluster_role_bindings {
             let role = if rng.chance(15) { format!("{prefix}-missing-cr") } else { rng.pick(&cluster_roles).clone() };
             let subs = subjects(&mut rng, None);
             objects.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
                 "metadata": meta(&format!("{prefix}-crb{i}"), None),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}, "subjects": subs}));
         }
-        for ns in &namespaces {
-            for i in 0..3 {
+        for (n, ns) in namespaces.iter().enumerate() {
+            for i in 0..share(size.role_bindings, nss, n) {
                 let (kind, role) = match rng.below(6) {
-                    0 | 1 => ("Role", format!("{prefix}-r{}", rng.below(2))),
+                    0 | 1 if roles_in(n) > 0 => ("Role", format!("{prefix}-r{}", rng.below(roles_in(n)))),
+                    0 | 1 => ("Role", format!("{prefix}-missing-role")),
                     2 => ("Role", only_last.clone()),
                     3 => ("Role", format!("{prefix}-missing-role")),
                     _ => ("ClusterRole", rng.pick(&cluster_roles).clone()),
