@@ -32,11 +32,11 @@ for p in "${pins[@]}"; do
   [ "$xflags" = - ] || ld="$ld $xflags"
   # Not `go install pkg@version`: it also reads the module's version list for deprecations, which the proxy
   # refuses (403) for these modules. Instead: download the module, build a writable copy with its own go.mod/go.sum.
-  dir=$(GOFLAGS= go mod download -json "$modver" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  dir=$(GOFLAGS='' go mod download -json "$modver" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
   work=$(mktemp -d "$cache/.build.XXXXXX")
   cp -r "$dir" "$work/src"
   chmod -R u+w "$work/src"
-  (cd "$work/src" && GOFLAGS= CGO_ENABLED=0 go build -trimpath -ldflags="$ld" -o "$work/$name" "$pkg")
+  (cd "$work/src" && GOFLAGS='' CGO_ENABLED=0 go build -trimpath -ldflags="$ld" -o "$work/$name" "$pkg")
   mv "$work/$name" "$bin/$name"
   echo "peers: built $name in $(( $(date +%s) - start ))s" >&2
 done
@@ -47,7 +47,7 @@ for p in "${pins[@]}"; do
 done >"$bin/versions.txt"
 
 # rbac-tool: ask the proxy once (cheap, answers at once) so the message reflects what it says today.
-if out=$(GOFLAGS= go list -m -json github.com/alcideio/rbac-tool@v1.20.0 2>&1); then
+if out=$(GOFLAGS='' go list -m -json github.com/alcideio/rbac-tool@v1.20.0 2>&1); then
   echo "peers: note: github.com/alcideio/rbac-tool@v1.20.0 is available on the proxy now, but is not pinned here" >&2
 else
   echo "peers: skipping rbac-tool: the Go module proxy refuses github.com/alcideio/rbac-tool ($(echo "$out" | grep -o '[0-9][0-9][0-9] [A-Za-z ]*' | head -1 || echo 'error'))" >&2
