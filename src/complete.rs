@@ -641,7 +641,14 @@ async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<
     let server = config.cluster_url.to_string();
     let default_namespace = config.default_namespace.clone();
     let client = kube::Client::try_from(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
-    Ok(Connection { client, default_namespace, server, chunk_size: 500, timeout: Some(timeout) })
+    Ok(Connection {
+        client,
+        default_namespace,
+        server,
+        chunk_size: 500,
+        timeout: Some(timeout),
+        fetched: Default::default(),
+    })
 }
 
 /// Metadata is all completion needs.

@@ -51,6 +51,21 @@ fn healthy(target: &str) -> Reply {
     if let Some(r) = discovery(path) {
         return r;
     }
+    // A namespaced collection (`BASE/namespaces/NS/RESOURCE`): the items of NS from the all-namespaces list.
+    if let Some((base, rest)) = path.split_once("/namespaces/")
+        && let Some((ns, resource)) = rest.split_once('/')
+    {
+        return match healthy(&format!("{base}/{resource}?{query}")) {
+            Reply::Json(200, body) => {
+                let mut list: Value = serde_json::from_str(&body).expect("stub JSON");
+                if let Some(items) = list["items"].as_array_mut() {
+                    items.retain(|i| i["metadata"]["namespace"] == ns);
+                }
+                Reply::Json(200, list.to_string())
+            }
+            other => other,
+        };
+    }
     let cont = query.split('&').find_map(|kv| kv.strip_prefix("continue=")).unwrap_or("");
     match path {
         "/api/v1/serviceaccounts" => match cont {
@@ -193,6 +208,45 @@ fn server_errors_and_garbage_are_reported() {
 }
 
 #[test]
+fn commands_on_one_namespace_list_only_its_roles_and_bindings() {
+    let stub = Stub::start(healthy);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["matrix", "a", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let m: Value = serde_json::from_str(&stdout).unwrap();
+    let pods = m["rows"].as_array().unwrap().iter().find(|r| r["resource"] == "pods").unwrap();
+    assert_eq!(pods["verbs"]["get"], "yes", "{pods}");
+    let paths = stub.paths();
+    let rbac = "/apis/rbac.authorization.k8s.io/v1";
+    for wanted in [
+        format!("{rbac}/namespaces/team/rolebindings?"),
+        format!("{rbac}/namespaces/team/roles?"),
+        "/api/v1/namespaces/team/serviceaccounts?".to_string(),
+        format!("{rbac}/clusterrolebindings?"),
+    ] {
+        assert!(paths.iter().any(|p| p.starts_with(&wanted)), "{wanted} not in {paths:?}");
+    }
+    assert!(!paths.iter().any(|p| p.starts_with(&format!("{rbac}/rolebindings"))), "{paths:?}");
+    assert!(stub.user_agents().iter().all(|ua| ua.starts_with("kubectl-sa/v")), "{:?}", stub.user_agents());
+
+    // who-can without -A: RoleBindings of the namespace; ServiceAccounts of every namespace (groups expand).
+    let stub = Stub::start(healthy);
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["serviceAccounts"].as_array().unwrap().len(), 2, "{v}");
+    let paths = stub.paths();
+    assert!(paths.iter().any(|p| p.starts_with(&format!("{rbac}/namespaces/team/rolebindings?"))), "{paths:?}");
+    assert!(paths.iter().any(|p| p.starts_with("/api/v1/serviceaccounts?")), "{paths:?}");
+
+    // With -A, every namespace's.
+    let stub = Stub::start(healthy);
+    let (code, _, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods", "-A"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stub.paths().iter().any(|p| p.starts_with(&format!("{rbac}/rolebindings?"))), "{:?}", stub.paths());
+}
+
+#[test]
 fn unreachable_and_hanging_servers_fail_clearly() {
     // Nothing listens on this port: bind, learn the port, close.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -205,4 +259,30 @@ fn unreachable_and_hanging_servers_fail_clearly() {
     let (code, stdout, stderr) = run(&dir, &hang.url, &["--request-timeout", "1s", "who-can", "get", "pods"]);
     assert_one_line_error(code, &stdout, &stderr, "list serviceaccounts");
     assert!(stderr.contains("timed out") || stderr.contains("imeout"), "{stderr}");
+}
+
+#[test]
+fn a_slow_fetch_shows_progress_on_a_terminal_only() {
+    let hang =
+        Stub::start(|target| if target.starts_with("/api/v1/serviceaccounts") { Reply::Hang } else { healthy(target) });
+    let dir = tempfile::tempdir().unwrap();
+    // Not a terminal: the error line only.
+    let (code, stdout, stderr) = run(&dir, &hang.url, &["--request-timeout", "3s", "who-can", "get", "pods", "-A"]);
+    assert_one_line_error(code, &stdout, &stderr, "list serviceaccounts");
+    assert!(!stderr.contains("fetching"), "{stderr}");
+
+    // On a terminal (a pty from util-linux `script`), a spinner after a second, cleared before the error.
+    let kc = kubeconfig(dir.path(), &hang.url, "team");
+    let bin = assert_cmd::cargo::cargo_bin!("kubectl-sa");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} --request-timeout 3s who-can get pods -A", bin.display()), "/dev/null"])
+        .env("KUBECONFIG", &kc)
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .output()
+        .expect("util-linux script runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains(&format!("fetching from {}", hang.url)), "{screen}");
+    assert!(screen.contains("objects"), "{screen}");
+    assert!(screen.contains("error: "), "{screen}");
 }

@@ -14,7 +14,7 @@ use crate::cmd::explain::parse_service_account;
 use crate::output::{self, heading};
 use crate::rbac::UserInfo;
 use crate::rbac::access::{Access, Cell, IdentityRules};
-use crate::source::Loaded;
+use crate::source::{Loaded, Needs, Scope};
 
 pub const STANDARD_VERBS: &[&str] =
     &["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
@@ -221,6 +221,19 @@ fn cell_text(
         }
     }
     t
+}
+
+/// What a live load must fetch: without -A, the Roles and RoleBindings of the command's namespace only; for one
+/// ServiceAccount, only the ServiceAccounts of its namespace (groups are not expanded there).
+pub fn needs(args: &MatrixArgs) -> Needs {
+    if args.all_namespaces {
+        return Needs::default();
+    }
+    let service_accounts = match (&args.resource, &args.service_account) {
+        (None, Some(sa)) => Scope::Namespace(parse_service_account(sa, "").ok().map(|(ns, _)| ns)),
+        _ => Scope::AllNamespaces,
+    };
+    Needs { rbac: Scope::Namespace(None), service_accounts, ..Default::default() }
 }
 
 pub fn run(args: &MatrixArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, RoleKind, Rule, Subject, SubjectKey};
+use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, Rule, Subject, SubjectKey};
 use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};
 pub use request::{Request, ResourceAttributes, UserInfo};
 
@@ -212,7 +212,7 @@ pub struct SubjectGrants {
     pub name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
-    pub grants: Vec<Grant>,
+    pub grants: Vec<Arc<Grant>>,
     /// Why this subject is special (system:masters) or never matches (an unknown kind, an SA without namespace).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -241,10 +241,11 @@ pub struct WhoCan {
 /// Everyone RBAC allows to make this request (or, with [`WhoCanScope::AllNamespaces`], to make it in some namespace).
 pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> WhoCan {
     let ns = request.namespace();
-    let mut matching_rules: HashMap<(RoleKind, String, String), Vec<usize>> = HashMap::new();
+    // Role (by address: roles live in the cluster for the whole call) -> its rules that allow the request.
+    let mut matching_rules: HashMap<*const Role, Vec<usize>> = HashMap::new();
     let mut errors = Vec::new();
     // subject (as granted) -> grants
-    let mut by_subject: BTreeMap<Subject, (Vec<Grant>, Option<String>)> = BTreeMap::new();
+    let mut by_subject: BTreeMap<Subject, (Vec<Arc<Grant>>, Option<String>)> = BTreeMap::new();
 
     let namespaced_candidates: Box<dyn Iterator<Item = (usize, &Binding)>> = match (scope, ns.is_empty()) {
         (WhoCanScope::Request, true) => Box::new(std::iter::empty()),
@@ -266,9 +267,9 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                 continue;
             }
         };
-        let key = (role.kind, role.namespace.clone(), role.name.clone());
-        let rule_ids =
-            matching_rules.entry(key).or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
+        let rule_ids = matching_rules
+            .entry(role as *const Role)
+            .or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
         if rule_ids.is_empty() {
             continue;
         }
@@ -277,26 +278,24 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
             let never = never_matches_note(b, s);
             let entry = by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never));
             for &i in rule_ids.iter() {
-                entry.0.push(Grant {
+                entry.0.push(Arc::new(Grant {
                     binding: ObjectRef::of_binding(b),
                     role: ObjectRef::of_role_ref(b),
                     rule_index: i,
                     rule: role.rules[i].clone(),
                     subject: subject.clone(),
                     scope: scope_of(b),
-                });
+                }));
             }
         }
     }
 
     // Service accounts reached by each granted subject.
     let mut sas: BTreeMap<(&str, &str), Vec<Arc<Grant>>> = BTreeMap::new();
-    let shared: Vec<(&Subject, Vec<Arc<Grant>>)> = by_subject
-        .iter()
-        .filter(|(_, (_, never))| never.is_none())
-        .map(|(subject, (grants, _))| (subject, grants.iter().cloned().map(Arc::new).collect()))
-        .collect();
-    for (subject, grants) in &shared {
+    for (subject, (grants, never)) in &by_subject {
+        if never.is_some() {
+            continue;
+        }
         match subject.kind.as_str() {
             "ServiceAccount" => {
                 sas.entry((&subject.namespace, &subject.name)).or_default().extend(grants.iter().cloned());

@@ -25,6 +25,8 @@ pub struct Connection {
     pub server: String,
     pub chunk_size: u32,
     pub timeout: Option<Duration>,
+    /// Objects received by list calls so far, for the progress spinner.
+    pub fetched: super::progress::Fetched,
 }
 
 /// Reads the kubeconfig like kubectl (`--kubeconfig`, else every file in `KUBECONFIG`, else ~/.kube/config).
@@ -58,10 +60,21 @@ pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
         config.write_timeout = Some(t);
         config.reset_reader_on_write = true;
     }
+    config.headers.push((
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(concat!("kubectl-sa/v", env!("CARGO_PKG_VERSION"))),
+    ));
     let server = config.cluster_url.to_string();
     let default_namespace = config.default_namespace.clone();
     let client = Client::try_from(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
-    Ok(Connection { client, default_namespace, server, chunk_size: flags.chunk_size, timeout })
+    Ok(Connection {
+        client,
+        default_namespace,
+        server,
+        chunk_size: flags.chunk_size,
+        timeout,
+        fetched: Default::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -163,7 +176,9 @@ pub async fn list_all_as<T: DeserializeOwned>(
                 with_timeout(conn, what, async { Ok(conn.client.request::<ListPage<T>>(req).await) }).await?;
             match page {
                 Ok(p) => {
-                    items.extend(p.items.unwrap_or_default());
+                    let page = p.items.unwrap_or_default();
+                    conn.fetched.add(page.len());
+                    items.extend(page);
                     match p.metadata.continue_token.filter(|t| !t.is_empty()) {
                         Some(t) => token = Some(t),
                         None => return Ok(items),
@@ -191,21 +206,39 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Namespaces to list namespaced objects from: None lists every namespace.
+#[derive(Debug, Clone, Default)]
+pub struct ListScope {
+    pub rbac: Option<String>,
+    pub service_accounts: Option<String>,
+}
+
+/// The path of a namespaced collection under `base` (e.g. `/api/v1`), in one namespace or all, and how an error
+/// names the call.
+fn collection(base: &str, resource: &str, namespace: Option<&str>) -> (String, String) {
+    let qualified = match base.strip_prefix("/apis/").and_then(|g| g.split_once('/')) {
+        Some((group, _)) => format!("{resource}.{group}"),
+        None => resource.to_string(),
+    };
+    match namespace {
+        Some(ns) => (format!("{base}/namespaces/{ns}/{resource}"), format!("list {qualified} in namespace {ns:?}")),
+        None => (format!("{base}/{resource}"), format!("list {qualified} in all namespaces")),
+    }
+}
+
 /// Fetches the RBAC objects, ServiceAccounts and Namespaces into the builder, concurrently.
-pub async fn load_objects(conn: &Connection, builder: &mut ClusterBuilder) -> Result<()> {
+pub async fn load_objects(conn: &Connection, scope: &ListScope, builder: &mut ClusterBuilder) -> Result<()> {
     const RBAC: &str = "/apis/rbac.authorization.k8s.io/v1";
-    let (roles_path, croles_path, rbs_path, crbs_path) = (
-        format!("{RBAC}/roles"),
-        format!("{RBAC}/clusterroles"),
-        format!("{RBAC}/rolebindings"),
-        format!("{RBAC}/clusterrolebindings"),
-    );
+    let (croles_path, crbs_path) = (format!("{RBAC}/clusterroles"), format!("{RBAC}/clusterrolebindings"));
+    let (sas_path, sas_what) = collection("/api/v1", "serviceaccounts", scope.service_accounts.as_deref());
+    let (roles_path, roles_what) = collection(RBAC, "roles", scope.rbac.as_deref());
+    let (rbs_path, rbs_what) = collection(RBAC, "rolebindings", scope.rbac.as_deref());
     let (sas, nss, roles, croles, rbs, crbs) = tokio::try_join!(
-        list_all::<raw::RawServiceAccount>(conn, "/api/v1/serviceaccounts", "list serviceaccounts in all namespaces"),
+        list_all::<raw::RawServiceAccount>(conn, &sas_path, &sas_what),
         list_all::<raw::RawNamespace>(conn, "/api/v1/namespaces", "list namespaces"),
-        list_all::<raw::RawRole>(conn, &roles_path, "list roles.rbac.authorization.k8s.io in all namespaces"),
+        list_all::<raw::RawRole>(conn, &roles_path, &roles_what),
         list_all::<raw::RawRole>(conn, &croles_path, "list clusterroles.rbac.authorization.k8s.io"),
-        list_all::<raw::RawBinding>(conn, &rbs_path, "list rolebindings.rbac.authorization.k8s.io in all namespaces"),
+        list_all::<raw::RawBinding>(conn, &rbs_path, &rbs_what),
         list_all::<raw::RawBinding>(conn, &crbs_path, "list clusterrolebindings.rbac.authorization.k8s.io"),
     )?;
     sas.into_iter().for_each(|o| builder.add_service_account(o));

@@ -17,6 +17,8 @@ pub enum Reply {
 pub struct Stub {
     pub url: String,
     pub requests: Arc<Mutex<Vec<String>>>,
+    /// The User-Agent header of each request.
+    agents: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
 }
@@ -28,7 +30,8 @@ impl Stub {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let agents = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, requests2, agents2) = (stop.clone(), requests.clone(), agents.clone());
         let handler = Arc::new(handler);
         let served = Arc::new(AtomicUsize::new(0));
         let handle = std::thread::spawn(move || {
@@ -41,18 +44,22 @@ impl Stub {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         served.fetch_add(1, Ordering::SeqCst);
-                        let (h, r, s) = (handler.clone(), requests2.clone(), stop2.clone());
-                        std::thread::spawn(move || serve(stream, &*h, &r, &s));
+                        let (h, r, a, s) = (handler.clone(), requests2.clone(), agents2.clone(), stop2.clone());
+                        std::thread::spawn(move || serve(stream, &*h, &r, &a, &s));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
             }
         });
-        Stub { url, requests, stop, handle: Some(handle) }
+        Stub { url, requests, agents, stop, handle: Some(handle) }
     }
 
     pub fn paths(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
+    }
+
+    pub fn user_agents(&self) -> Vec<String> {
+        self.agents.lock().unwrap().clone()
     }
 }
 
@@ -65,7 +72,13 @@ impl Drop for Stub {
     }
 }
 
-fn serve(stream: TcpStream, handler: &dyn Fn(&str) -> Reply, log: &Mutex<Vec<String>>, stop: &AtomicBool) {
+fn serve(
+    stream: TcpStream,
+    handler: &dyn Fn(&str) -> Reply,
+    log: &Mutex<Vec<String>>,
+    agents: &Mutex<Vec<String>>,
+    stop: &AtomicBool,
+) {
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut stream = stream;
@@ -76,6 +89,7 @@ fn serve(stream: TcpStream, handler: &dyn Fn(&str) -> Reply, log: &Mutex<Vec<Str
             return;
         }
         let mut content_length = 0usize;
+        let mut agent = String::new();
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -87,6 +101,9 @@ fn serve(stream: TcpStream, handler: &dyn Fn(&str) -> Reply, log: &Mutex<Vec<Str
             if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                 content_length = v.trim().parse().unwrap_or(0);
             }
+            if line.to_ascii_lowercase().starts_with("user-agent:") {
+                agent = line["user-agent:".len()..].trim().to_string();
+            }
         }
         let mut body = vec![0; content_length];
         if reader.read_exact(&mut body).is_err() {
@@ -94,6 +111,7 @@ fn serve(stream: TcpStream, handler: &dyn Fn(&str) -> Reply, log: &Mutex<Vec<Str
         }
         let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
         log.lock().unwrap().push(target.clone());
+        agents.lock().unwrap().push(agent);
         match handler(&target) {
             Reply::Json(code, body) => {
                 let reason = match code {
