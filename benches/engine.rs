@@ -16,6 +16,10 @@ mod review;
 #[path = "../tests/support/world.rs"]
 mod world;
 
+// The allocator of the binary (src/main.rs), so that the engine is measured as it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
