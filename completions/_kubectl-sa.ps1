@@ -114,7 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto (terminal and NO_COLOR unset), always, never')
             [CompletionResult]::new('--subresources', '--subresources', [CompletionResultType]::ParameterName, 'Also rows for dangerous subresources: pods/exec, pods/log, pods/attach, pods/portforward, pods/ephemeralcontainers, serviceaccounts/token, nodes/proxy, */scale, */status')
-            [CompletionResult]::new('--all-sas', '--all-sas', [CompletionResultType]::ParameterName, 'With --resource: also ServiceAccounts that hold nothing on it')
+            [CompletionResult]::new('--all-sas', '--all-sas', [CompletionResultType]::ParameterName, 'Without a ServiceAccount: the matrix of every ServiceAccount of the namespace (-A: of the cluster). With --resource: also ServiceAccounts that hold nothing on it')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Across all namespaces: cells say where (cluster-wide or which namespaces)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Across all namespaces: cells say where (cluster-wide or which namespaces)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

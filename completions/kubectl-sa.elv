@@ -108,7 +108,7 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand --filename 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests'
             cand --color 'When to color output: auto (terminal and NO_COLOR unset), always, never'
             cand --subresources 'Also rows for dangerous subresources: pods/exec, pods/log, pods/attach, pods/portforward, pods/ephemeralcontainers, serviceaccounts/token, nodes/proxy, */scale, */status'
-            cand --all-sas 'With --resource: also ServiceAccounts that hold nothing on it'
+            cand --all-sas 'Without a ServiceAccount: the matrix of every ServiceAccount of the namespace (-A: of the cluster). With --resource: also ServiceAccounts that hold nothing on it'
             cand -A 'Across all namespaces: cells say where (cluster-wide or which namespaces)'
             cand --all-namespaces 'Across all namespaces: cells say where (cluster-wide or which namespaces)'
             cand -h 'Print help (see more with ''--help'')'

@@ -105,7 +105,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l color -
 always\t''
 never\t''"
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l subresources -d 'Also rows for dangerous subresources: pods/exec, pods/log, pods/attach, pods/portforward, pods/ephemeralcontainers, serviceaccounts/token, nodes/proxy, */scale, */status'
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l all-sas -d 'With --resource: also ServiceAccounts that hold nothing on it'
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l all-sas -d 'Without a ServiceAccount: the matrix of every ServiceAccount of the namespace (-A: of the cluster). With --resource: also ServiceAccounts that hold nothing on it'
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -s A -l all-namespaces -d 'Across all namespaces: cells say where (cluster-wide or which namespaces)'
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -s o -l output -r -f -a "json\t''

@@ -252,8 +252,8 @@ pub enum MatrixOutput {
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n).
-    /// Omit it with --resource.
-    #[arg(required_unless_present = "resource")]
+    /// Omit it with --resource, or with --all-sas for the matrix of every ServiceAccount of the namespace.
+    #[arg(required_unless_present_any = ["resource", "all_sas"])]
     pub service_account: Option<String>,
 
     /// One resource, with ServiceAccounts as rows (everyone that holds anything on it).
@@ -270,8 +270,9 @@ pub struct MatrixArgs {
     #[arg(long)]
     pub subresources: bool,
 
-    /// With --resource: also ServiceAccounts that hold nothing on it.
-    #[arg(long)]
+    /// Without a ServiceAccount: the matrix of every ServiceAccount of the namespace (-A: of the cluster). With
+    /// --resource: also ServiceAccounts that hold nothing on it.
+    #[arg(long, conflicts_with = "service_account")]
     pub all_sas: bool,
 
     /// Across all namespaces: cells say where (cluster-wide or which namespaces).

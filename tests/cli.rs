@@ -546,6 +546,27 @@ fn matrix_for_a_resource_lists_service_accounts() {
 }
 
 #[test]
+fn matrix_of_every_service_account_of_a_namespace_equals_each_one_alone() {
+    let (all, code) = json_of(&["-f", DEMO, "matrix", "--all-sas", "-n", "payments", "--verbs", "all", "-o", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(all["namespace"], "payments");
+    let matrices = all["matrices"].as_array().unwrap();
+    let names: Vec<&str> = matrices.iter().map(|m| m["serviceAccount"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["api", "default", "worker"]);
+    for m in matrices {
+        let sa = format!("payments:{}", m["serviceAccount"]["name"].as_str().unwrap());
+        let (one, _) = json_of(&["-f", DEMO, "matrix", &sa, "-n", "payments", "--verbs", "all", "-o", "json"]);
+        assert_eq!(*m, one, "{sa}");
+    }
+    let text = sa().args(["-f", DEMO, "matrix", "--all-sas", "-n", "payments"]).assert().success();
+    let out = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert_eq!(out.matches("What payments/").count(), 3, "{out}");
+    // A ServiceAccount and --all-sas together, or neither with --all-sas nor --resource, are usage errors.
+    sa().args(["-f", DEMO, "matrix", "payments:api", "--all-sas"]).assert().code(2);
+    sa().args(["-f", DEMO, "matrix", "-n", "payments"]).assert().code(2);
+}
+
+#[test]
 fn matrix_text_uses_icons_on_color_and_words_otherwise() {
     sa().args(["-f", DEMO, "matrix", "payments:api", "-n", "payments"])
         .assert()

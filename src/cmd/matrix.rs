@@ -231,6 +231,7 @@ pub fn needs(args: &MatrixArgs) -> Needs {
     }
     let service_accounts = match (&args.resource, &args.service_account) {
         (None, Some(sa)) => Scope::Namespace(parse_service_account(sa, "").ok().map(|(ns, _)| ns)),
+        (None, None) => Scope::Namespace(None),
         _ => Scope::AllNamespaces,
     };
     Needs { rbac: Scope::Namespace(None), service_accounts, ..Default::default() }
@@ -242,65 +243,124 @@ pub fn run(args: &MatrixArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
     if let Some(res) = &args.resource {
         return run_for_resource(args, loaded, res, &verbs, ns, out);
     }
-    let sa_arg = args.service_account.as_deref().unwrap_or_default();
+    let Some(sa_arg) = args.service_account.as_deref() else {
+        return run_for_namespace(args, loaded, &verbs, special, ns, out);
+    };
     let (sa_ns, sa_name) = parse_service_account(sa_arg, &loaded.namespace)?;
-    let user = UserInfo::service_account(&sa_ns, &sa_name);
+    let m = sa_matrix(args, loaded, &verbs, special, ns.as_deref(), &sa_ns, &sa_name);
+    match args.output {
+        Some(MatrixOutput::Json) => output::write_json(out, &m)?,
+        Some(MatrixOutput::Yaml) => output::write_yaml(out, &m)?,
+        format => print_sa_matrix(out, loaded, &m, format == Some(MatrixOutput::Wide))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `matrix --all-sas` without a ServiceAccount: the matrix of every ServiceAccount of the namespace (of the
+/// cluster with -A), evaluated in one process on one load.
+fn run_for_namespace(
+    args: &MatrixArgs,
+    loaded: &Loaded,
+    verbs: &[String],
+    special: bool,
+    ns: Option<String>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let matrices: Vec<SaMatrix> = loaded
+        .cluster
+        .service_accounts
+        .keys()
+        .filter(|(sa_ns, _)| ns.as_ref().is_none_or(|n| n == sa_ns))
+        .map(|(sa_ns, sa_name)| sa_matrix(args, loaded, verbs, special, ns.as_deref(), sa_ns, sa_name))
+        .collect();
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct NamespaceMatrices<'a> {
+        namespace: Option<&'a str>,
+        all_namespaces: bool,
+        matrices: &'a [SaMatrix],
+    }
+    let report =
+        NamespaceMatrices { namespace: ns.as_deref(), all_namespaces: args.all_namespaces, matrices: &matrices };
+    match args.output {
+        Some(MatrixOutput::Json) => output::write_json(out, &report)?,
+        Some(MatrixOutput::Yaml) => output::write_yaml(out, &report)?,
+        format => {
+            if matrices.is_empty() {
+                let where_ = ns.map_or("the cluster".to_string(), |n| format!("namespace {n:?}"));
+                writeln!(out, "No ServiceAccounts in {where_}.")?;
+            }
+            for (i, m) in matrices.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                print_sa_matrix(out, loaded, m, format == Some(MatrixOutput::Wide))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sa_matrix(
+    args: &MatrixArgs,
+    loaded: &Loaded,
+    verbs: &[String],
+    special: bool,
+    ns: Option<&str>,
+    sa_ns: &str,
+    sa_name: &str,
+) -> SaMatrix {
+    let user = UserInfo::service_account(sa_ns, sa_name);
     let rules = IdentityRules::new(&loaded.cluster, &user);
     let rows: Vec<Row> =
-        row_keys(loaded, args.subresources, special).iter().map(|k| fill(&rules, &verbs, k, ns.as_deref())).collect();
+        row_keys(loaded, args.subresources, special).iter().map(|k| fill(&rules, verbs, k, ns)).collect();
     let non_resource_urls = rules
         .non_resource_urls()
         .into_iter()
         .map(|(url, v)| NonResourceRow { url, verbs: v.into_iter().collect() })
         .collect();
-    let m = SaMatrix {
+    SaMatrix {
         service_account: crate::rbac::ObjectRef {
             kind: "ServiceAccount".into(),
-            name: sa_name.clone(),
-            namespace: sa_ns.clone(),
+            name: sa_name.to_string(),
+            namespace: sa_ns.to_string(),
         },
-        namespace: ns.clone(),
+        namespace: ns.map(str::to_string),
         all_namespaces: args.all_namespaces,
-        verbs: verbs.clone(),
+        verbs: verbs.to_vec(),
         rows,
         non_resource_urls,
-    };
-    match args.output {
-        Some(MatrixOutput::Json) => output::write_json(out, &m)?,
-        Some(MatrixOutput::Yaml) => output::write_yaml(out, &m)?,
-        format => {
-            let wide = format == Some(MatrixOutput::Wide);
-            let scope = match &ns {
-                Some(ns) => format!("in namespace {ns:?} (cluster-scoped rows: cluster-wide)"),
-                None => "anywhere (-A; -o wide says where)".into(),
-            };
-            let exists = if loaded.cluster.service_account(&sa_ns, &sa_name).is_some() {
-                ""
-            } else {
-                " [ServiceAccount not found]"
-            };
-            writeln!(out, "{}\n", heading(&format!("What {sa_ns}/{sa_name} can do {scope}{exists}")))?;
-            let mut headers = vec!["RESOURCE".to_string()];
-            headers.extend(verbs.iter().map(|v| v.to_uppercase()));
-            let rows_text: Vec<Vec<String>> = m
-                .rows
-                .iter()
-                .map(|r| {
-                    let mut line = vec![qualified(&r.resource, &r.group)];
-                    line.extend(verbs.iter().map(|v| cell_text(&r.verbs, &r.names, &r.r#where, v, wide)));
-                    line
-                })
-                .collect();
-            let h: Vec<&str> = headers.iter().map(String::as_str).collect();
-            writeln!(out, "{}", output::table(&h, rows_text))?;
-            if !m.non_resource_urls.is_empty() {
-                writeln!(out, "\n{}", heading("NON-RESOURCE URLS (through ClusterRoleBindings)"))?;
-                let rows = m.non_resource_urls.iter().map(|u| vec![u.url.clone(), u.verbs.join(",")]).collect();
-                writeln!(out, "{}", output::table(&["URL", "VERBS"], rows))?;
-            }
-        }
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sa_matrix(out: &mut dyn Write, loaded: &Loaded, m: &SaMatrix, wide: bool) -> Result<()> {
+    let (sa_ns, sa_name, verbs) = (&m.service_account.namespace, &m.service_account.name, &m.verbs);
+    let scope = match &m.namespace {
+        Some(ns) => format!("in namespace {ns:?} (cluster-scoped rows: cluster-wide)"),
+        None => "anywhere (-A; -o wide says where)".into(),
+    };
+    let exists =
+        if loaded.cluster.service_account(sa_ns, sa_name).is_some() { "" } else { " [ServiceAccount not found]" };
+    writeln!(out, "{}\n", heading(&format!("What {sa_ns}/{sa_name} can do {scope}{exists}")))?;
+    let mut headers = vec!["RESOURCE".to_string()];
+    headers.extend(verbs.iter().map(|v| v.to_uppercase()));
+    let rows_text: Vec<Vec<String>> = m
+        .rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![qualified(&r.resource, &r.group)];
+            line.extend(verbs.iter().map(|v| cell_text(&r.verbs, &r.names, &r.r#where, v, wide)));
+            line
+        })
+        .collect();
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    writeln!(out, "{}", output::table(&h, rows_text))?;
+    if !m.non_resource_urls.is_empty() {
+        writeln!(out, "\n{}", heading("NON-RESOURCE URLS (through ClusterRoleBindings)"))?;
+        let rows = m.non_resource_urls.iter().map(|u| vec![u.url.clone(), u.verbs.join(",")]).collect();
+        writeln!(out, "{}", output::table(&["URL", "VERBS"], rows))?;
+    }
+    Ok(())
 }
 
 fn run_for_resource(
