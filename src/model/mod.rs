@@ -220,12 +220,12 @@ pub enum BindingId {
     Namespaced(usize),
 }
 
-/// What a subject entry of a binding matches, after the authorizer's defaulting of SA namespaces.
+/// What a subject entry of a binding matches, after the authorizer's defaulting of SA namespaces: a username (a
+/// User subject's name, or `system:serviceaccount:NS:NAME` for a ServiceAccount subject) or a group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubjectKey {
-    User(String),
+    Username(String),
     Group(String),
-    ServiceAccount { namespace: String, name: String },
 }
 
 /// Objects in the order they were read, before indexing.
@@ -260,7 +260,9 @@ pub struct Cluster {
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
-    subject_index: HashMap<SubjectKey, Vec<BindingId>>,
+    /// Candidates by username and by group; `rbac::bindings_for_user` applies the authorizer's exact check.
+    bindings_by_username: HashMap<String, Vec<BindingId>>,
+    bindings_by_group: HashMap<String, Vec<BindingId>>,
     role_bindings_by_namespace: HashMap<String, Vec<usize>>,
 }
 
@@ -577,22 +579,26 @@ impl Cluster {
     }
 
     fn index(&mut self) {
-        let mut index: HashMap<SubjectKey, Vec<BindingId>> = HashMap::new();
-        for (i, b) in self.cluster_role_bindings.iter().enumerate() {
+        let (mut users, mut groups): (HashMap<String, Vec<BindingId>>, HashMap<String, Vec<BindingId>>) =
+            Default::default();
+        let ids = self.cluster_role_bindings.iter().enumerate().map(|(i, b)| (BindingId::Cluster(i), b));
+        let ids = ids.chain(self.role_bindings.iter().enumerate().map(|(i, b)| (BindingId::Namespaced(i), b)));
+        for (id, b) in ids {
             for key in subject_keys(b) {
-                index.entry(key).or_default().push(BindingId::Cluster(i));
+                let entry = match key {
+                    SubjectKey::Username(u) => users.entry(u),
+                    SubjectKey::Group(g) => groups.entry(g),
+                };
+                entry.or_default().push(id);
             }
         }
         for (i, b) in self.role_bindings.iter().enumerate() {
-            for key in subject_keys(b) {
-                index.entry(key).or_default().push(BindingId::Namespaced(i));
-            }
             self.role_bindings_by_namespace.entry(b.namespace.clone()).or_default().push(i);
         }
-        for ids in index.values_mut() {
+        for ids in users.values_mut().chain(groups.values_mut()) {
             ids.dedup();
         }
-        self.subject_index = index;
+        (self.bindings_by_username, self.bindings_by_group) = (users, groups);
     }
 
     pub fn binding(&self, id: BindingId) -> &Binding {
@@ -602,9 +608,15 @@ impl Cluster {
         }
     }
 
-    /// Bindings with a subject entry that matches this key exactly.
-    pub fn bindings_for_subject(&self, key: &SubjectKey) -> &[BindingId] {
-        self.subject_index.get(key).map(Vec::as_slice).unwrap_or_default()
+    /// Bindings with a User subject of this name, or a ServiceAccount subject whose username it is (no allocation:
+    /// this is on the path of every decision).
+    pub fn bindings_for_username(&self, username: &str) -> &[BindingId] {
+        self.bindings_by_username.get(username).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Bindings with a Group subject of this name.
+    pub fn bindings_for_group(&self, group: &str) -> &[BindingId] {
+        self.bindings_by_group.get(group).map(Vec::as_slice).unwrap_or_default()
     }
 
     pub fn role_bindings_in(&self, namespace: &str) -> impl Iterator<Item = (usize, &Binding)> {
@@ -653,15 +665,11 @@ fn subject_keys(b: &Binding) -> Vec<SubjectKey> {
 
 pub fn subject_key(b: &Binding, s: &Subject) -> Option<SubjectKey> {
     match s.kind.as_str() {
-        "User" => Some(SubjectKey::User(s.name.clone())),
+        "User" => Some(SubjectKey::Username(s.name.clone())),
         "Group" => Some(SubjectKey::Group(s.name.clone())),
         "ServiceAccount" => {
             let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
-            if ns.is_empty() {
-                None
-            } else {
-                Some(SubjectKey::ServiceAccount { namespace: ns.clone(), name: s.name.clone() })
-            }
+            (!ns.is_empty()).then(|| SubjectKey::Username(crate::rbac::request::sa_username(ns, &s.name)))
         }
         _ => None,
     }

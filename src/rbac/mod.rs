@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, Rule, Subject, SubjectKey};
+use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, Rule, Subject};
 use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};
 pub use request::{Request, ResourceAttributes, UserInfo};
 
@@ -123,17 +123,18 @@ pub fn effective_subject(b: &Binding, s: &Subject) -> Subject {
 
 /// The bindings whose subjects name this user, directly or through a group or the User alias of a ServiceAccount.
 pub fn bindings_for_user(cluster: &Cluster, user: &UserInfo) -> Vec<BindingId> {
-    let mut ids: Vec<BindingId> = cluster.bindings_for_subject(&SubjectKey::User(user.username.clone())).to_vec();
+    // A ServiceAccount's User alias and its ServiceAccount subjects share the username key.
+    let mut ids: Vec<BindingId> = cluster.bindings_for_username(&user.username).to_vec();
     for g in &user.groups {
-        ids.extend_from_slice(cluster.bindings_for_subject(&SubjectKey::Group(g.clone())));
-    }
-    if let Some((ns, name)) = parse_sa_username(&user.username) {
-        ids.extend_from_slice(
-            cluster.bindings_for_subject(&SubjectKey::ServiceAccount { namespace: ns.into(), name: name.into() }),
-        );
+        ids.extend_from_slice(cluster.bindings_for_group(g));
     }
     ids.sort();
     ids.dedup();
+    // The index keys are candidates (a subject name with `:` can collide); the authorizer's check decides.
+    ids.retain(|&id| {
+        let b = cluster.binding(id);
+        b.subjects.iter().any(|s| subject_applies(b, s, user))
+    });
     ids
 }
 
