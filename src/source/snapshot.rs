@@ -3,6 +3,7 @@
 //! Accepts single objects, `kind: List` and typed `*List` documents, multi-document YAML and concatenated JSON.
 //! Errors name the file and line.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -11,13 +12,13 @@ use rayon::prelude::*;
 use crate::model::raw::RawAny;
 use crate::model::{ADMISSION_KINDS, BindingKind, ClusterBuilder, RoleKind, raw};
 
+mod json;
+
 /// Reads every path (file, directory recursively, or `-` for stdin) into the builder.
 pub fn load_paths(paths: &[PathBuf], builder: &mut ClusterBuilder) -> Result<()> {
     for p in paths {
         if p.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read stdin")?;
-            load_text("<stdin>", &text, builder)?;
+            load_reader("<stdin>", std::io::stdin().lock(), builder).context("cannot read stdin")?;
         } else if p.is_dir() {
             for file in files_under(p)? {
                 load_file(&file, builder)?;
@@ -48,28 +49,40 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn load_file(path: &Path, builder: &mut ClusterBuilder) -> Result<()> {
-    let text = std::fs::read_to_string(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| anyhow!("cannot read {}: {e} (check the path given to -f/--filename)", path.display()))?;
-    load_text(&path.display().to_string(), &text, builder)
+    load_reader(&path.display().to_string(), file, builder)
+}
+
+/// Reads one input. JSON is decoded as it is read, one List item at a time, so a large `kubectl get -o json`
+/// never sits in memory as text; YAML is read whole, then parsed in parallel batches.
+fn load_reader(origin: &str, reader: impl Read, builder: &mut ClusterBuilder) -> Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let first = loop {
+        let buf = reader.fill_buf().with_context(|| format!("cannot read {origin}"))?;
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(buf[i]),
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    if matches!(first, Some(b'{' | b'[')) {
+        return json::load(origin, serde_json::de::IoRead::new(reader), builder);
+    }
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).with_context(|| format!("cannot read {origin}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| anyhow!("{origin}: not UTF-8 text: {e}"))?;
+    load_text(origin, &text, builder)
 }
 
 /// Parses one file's text. `origin` names it in errors.
 pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Result<()> {
     let trimmed = text.trim_start();
-    let json_err = |e: serde_json::Error| anyhow!("{origin}:{}:{}: invalid JSON: {e}", e.line(), e.column());
-    if trimmed.starts_with('[') {
-        let objs: Vec<RawAny> = serde_json::from_str(text).map_err(json_err)?;
-        for obj in objs {
-            add_document(obj, None, origin, 1, builder)?;
-        }
-        return Ok(());
-    }
-    if trimmed.starts_with('{') {
-        // A stream of objects (usually one List), decoded straight into the lean shape.
-        for doc in serde_json::Deserializer::from_str(text).into_iter::<RawAny>() {
-            add_document(doc.map_err(json_err)?, None, origin, 1, builder)?;
-        }
-        return Ok(());
+    if trimmed.starts_with(['{', '[']) {
+        return json::load(origin, serde_json::de::StrRead::new(text), builder);
     }
     for (start_line, chunk) in yaml_documents(text) {
         if let Some(list) = split_yaml_list(chunk, start_line) {
@@ -78,13 +91,13 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
                 list.batches.par_iter().map(|&(line, batch)| parse_yaml::<Vec<RawAny>>(origin, batch, line)).collect();
             for (items, &(line, _)) in parsed.into_iter().zip(&list.batches) {
                 for item in items? {
-                    add_document(item, list.item_kind, origin, line, builder)?;
+                    add_document(item, list.item_kind, builder).map_err(|e| anyhow!("{origin}:{line}: {e:#}"))?;
                 }
             }
             continue;
         }
         if let Some(doc) = parse_yaml::<Option<RawAny>>(origin, chunk, start_line)? {
-            add_document(doc, None, origin, start_line, builder)?;
+            add_document(doc, None, builder).map_err(|e| anyhow!("{origin}:{start_line}: {e:#}"))?;
         }
     }
     Ok(())
@@ -203,28 +216,26 @@ fn yaml_documents(text: &str) -> Vec<(usize, &str)> {
     docs
 }
 
-fn add_document(
-    doc: RawAny,
-    list_kind: Option<&str>,
-    origin: &str,
-    line: usize,
-    builder: &mut ClusterBuilder,
-) -> Result<()> {
+/// Adds a document (an object or a List of them); errors say what is wrong, the caller says where.
+pub(super) fn add_document(doc: RawAny, list_kind: Option<&str>, builder: &mut ClusterBuilder) -> Result<()> {
     // Items of typed lists (RoleList, ...) carry no kind of their own.
     let kind = doc.kind.clone().or_else(|| list_kind.map(str::to_string)).unwrap_or_default();
     if kind.is_empty() {
-        bail!(
-            "{origin}:{line}: document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)"
-        );
+        bail!("document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)");
     }
     if kind == "List" || (kind.ends_with("List") && doc.items.is_some()) {
-        let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+        let item_kind = list_item_kind(&kind);
         for item in doc.items.unwrap_or_default() {
-            add_document(item, item_kind, origin, line, builder)?;
+            add_document(item, item_kind, builder)?;
         }
         return Ok(());
     }
-    add_object(&kind, doc, builder).map_err(|e| anyhow!("{origin}:{line}: {kind} {e:#}"))
+    add_object(&kind, doc, builder).map_err(|e| anyhow!("{kind} {e:#}"))
+}
+
+/// The kind of the items of a typed list (`RoleList` -> `Role`); `None` for a plain `List`.
+pub(super) fn list_item_kind(list_kind: &str) -> Option<&str> {
+    list_kind.strip_suffix("List").filter(|k| !k.is_empty())
 }
 
 /// Adds one object of a kind the engine uses; other kinds are counted as skipped.
@@ -345,5 +356,48 @@ mod tests {
         text = lines.join("\n");
         let err = load(&text).expect_err("malformed").to_string();
         assert!(err.starts_with(&format!("t.yaml:{line}:")), "{err}");
+    }
+
+    fn sa_json(name: &str, with_kind: bool) -> String {
+        let kind = if with_kind { r#""apiVersion":"v1","kind":"ServiceAccount","# } else { "" };
+        format!(r#"{{{kind}"metadata":{{"name":"{name}","namespace":"ns","managedFields":[{{"x":1}}]}}}}"#)
+    }
+
+    #[test]
+    fn json_lists_stream_in_either_field_order() {
+        // kubectl prints `kind` after `items`; the API server prints it before. Typed-list items have no kind.
+        let after = format!(
+            r#"{{"apiVersion":"v1","items":[{},{}],"kind":"ServiceAccountList"}}"#,
+            sa_json("a", false),
+            sa_json("b", true)
+        );
+        let before = format!(r#"{{"kind":"ServiceAccountList","items":[{}],"metadata":{{}}}}"#, sa_json("c", false));
+        let array = format!("[{}, {}]\n{}", sa_json("d", true), before.replace("\"c\"", "\"e\""), sa_json("f", true));
+        for (text, names) in [(after, vec!["a", "b"]), (before, vec!["c"]), (array, vec!["d", "e", "f"])] {
+            let cluster = load(&text).unwrap_or_else(|e| panic!("{text}: {e:#}"));
+            let got: Vec<&str> = cluster.service_accounts.values().map(|sa| sa.name.as_str()).collect();
+            assert_eq!(got, names, "{text}");
+        }
+    }
+
+    #[test]
+    fn json_streams_from_a_reader_like_from_text() {
+        let text = format!(r#"{{"apiVersion":"v1","items":[{}],"kind":"List"}}"#, sa_json("a", true));
+        let mut builder = ClusterBuilder::default();
+        load_reader("r.json", format!("  \n{text}").as_bytes(), &mut builder).expect("loads");
+        assert_eq!(builder.build().service_accounts.len(), 1);
+    }
+
+    #[test]
+    fn json_errors_name_the_file_position_and_the_cause() {
+        let bad_ref = r#"{"items":[
+{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"x"},
+ "roleRef":{"kind":"Role","name":"r","apiGroup":"rbac.authorization.k8s.io"}}],"kind":"List"}"#;
+        let err = format!("{:#}", load(bad_ref).expect_err("invalid roleRef"));
+        assert!(err.starts_with("t.yaml:3:") && err.contains("roleRef kind \"Role\" is invalid"), "{err}");
+        let err = format!("{:#}", load("{\"items\":[{\"kind\":\"ServiceAccount\",}]}").expect_err("syntax"));
+        assert!(err.starts_with("t.yaml:1:") && err.contains("invalid JSON"), "{err}");
+        let err = format!("{:#}", load(&format!(r#"{{"items":[{}]}}"#, sa_json("a", false))).expect_err("no kind"));
+        assert!(err.contains("no `kind`"), "{err}");
     }
 }
