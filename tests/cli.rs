@@ -245,7 +245,7 @@ fn fails_with(args: &[&str], needle: &str) {
 fn bad_input_gives_one_line_errors() {
     fails_with(
         &["-f", "tests/fixtures/bad/malformed.yaml", "who-can", "get", "pods"],
-        "malformed.yaml:16:12: invalid YAML: illegal placement",
+        "malformed.yaml:16:12: invalid YAML: did not find expected ',' or ']', while parsing a flow sequence",
     );
     fails_with(
         &["-f", "tests/fixtures/bad/roleref-kind.yaml", "who-can", "get", "pods"],

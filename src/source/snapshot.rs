@@ -86,12 +86,16 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
     }
     for (start_line, chunk) in yaml_documents(text) {
         if let Some(list) = split_yaml_list(chunk, start_line) {
-            // Batches of items parse on every core; they are added in file order.
-            let parsed: Vec<Result<Vec<RawAny>>> =
-                list.batches.par_iter().map(|&(line, batch)| parse_yaml::<Vec<RawAny>>(origin, batch, line)).collect();
-            for (items, &(line, _)) in parsed.into_iter().zip(&list.batches) {
-                for item in items? {
-                    add_document(item, list.item_kind, builder).map_err(|e| anyhow!("{origin}:{line}: {e:#}"))?;
+            // Batches of items parse on every core, a few per core at a time so that only those wait in memory;
+            // they are added in file order.
+            let group = 4 * rayon::current_num_threads();
+            for batches in list.batches.chunks(group) {
+                let parsed: Vec<Result<Vec<RawAny>>> =
+                    batches.par_iter().map(|&(line, batch)| parse_yaml::<Vec<RawAny>>(origin, batch, line)).collect();
+                for (items, &(line, _)) in parsed.into_iter().zip(batches) {
+                    for item in items? {
+                        add_document(item, list.item_kind, builder).map_err(|e| anyhow!("{origin}:{line}: {e:#}"))?;
+                    }
                 }
             }
             continue;
@@ -104,9 +108,9 @@ pub fn load_text(origin: &str, text: &str, builder: &mut ClusterBuilder) -> Resu
 }
 
 fn parse_yaml<T: serde::de::DeserializeOwned>(origin: &str, text: &str, start_line: usize) -> Result<T> {
-    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
+    yaml_serde::from_str(text).map_err(|e| {
         let (line, col) = match e.location() {
-            Some(l) => (l.line() as usize + start_line - 1, l.column()),
+            Some(l) => (l.line() + start_line - 1, l.column()),
             None => (start_line, 0),
         };
         anyhow!("{origin}:{line}:{col}: invalid YAML: {}", yaml_message(&e.to_string()))
@@ -172,27 +176,25 @@ fn split_yaml_list(doc: &str, first_line: usize) -> Option<YamlList<'_>> {
     Some(YamlList { item_kind: kind.strip_suffix("List").filter(|k| !k.is_empty() && *k != "List"), batches })
 }
 
-/// The YAML parser's limits, grown with the document: its defaults (250,000 nodes, 64 MiB of scalars) guard
-/// against untrusted input but refuse a `kubectl get -o yaml` of a large cluster. Limits on aliases and anchors,
-/// which stop alias bombs, stay as they are.
-fn yaml_options(len: usize) -> serde_saphyr::Options {
-    let mut budget = serde_saphyr::Budget::default();
-    // A node or event takes at least two bytes of text ("a:", "- "), so these bounds are never reached by real input.
-    budget.max_nodes = budget.max_nodes.max(len / 2);
-    budget.max_events = budget.max_events.max(len);
-    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(len);
-    budget.max_reader_input_bytes = None;
-    serde_saphyr::options! { budget: Some(budget) }
-}
-
-/// The parser's message without its own (document-relative) position prefix.
-fn yaml_message(rendered: &str) -> &str {
-    let first = rendered.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(rendered);
-    let rest = first.strip_prefix("error: ").unwrap_or(first);
-    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((_, msg)) => msg,
-        None => rest,
+/// The parser's message without its own (batch-relative) positions (` at line L column C`).
+fn yaml_message(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len());
+    let mut rest = rendered;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n = digits(after);
+        match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// Splits a YAML stream at `---` document markers, returning each document with its first line number (1-based).
@@ -332,8 +334,8 @@ mod tests {
     }
 
     #[test]
-    fn large_yaml_lists_load_beyond_the_parsers_default_budget() {
-        // 40,000 items of 10 nodes: over serde-saphyr's default limit of 250,000 nodes.
+    fn large_yaml_lists_load_whole() {
+        // 40,000 items of 10 nodes: 157 batches, added in file order.
         let cluster = load(&sa_list(40_000, true)).expect("loads");
         assert_eq!(cluster.service_accounts.len(), 40_000);
         assert!(cluster.service_account("ns", "sa39999").is_some());
@@ -399,5 +401,31 @@ mod tests {
         assert!(err.starts_with("t.yaml:1:") && err.contains("invalid JSON"), "{err}");
         let err = format!("{:#}", load(&format!(r#"{{"items":[{}]}}"#, sa_json("a", false))).expect_err("no kind"));
         assert!(err.contains("no `kind`"), "{err}");
+    }
+
+    #[test]
+    fn yaml_messages_lose_their_batch_relative_positions() {
+        assert_eq!(
+            yaml_message(
+                "did not find expected ',' or ']' at line 7 column 12, while parsing a flow sequence at line 6 column 5"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(yaml_message("found at line breaks"), "found at line breaks");
+    }
+
+    #[test]
+    fn yaml_alias_bombs_are_refused() {
+        let mut text = String::from(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+        );
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 9].join(", ")));
+        }
+        // `spec` is read as a generic value, so every alias would be expanded: 9^10 strings.
+        text.push_str("spec: *a9\n");
+        let err = format!("{:#}", load(&text).expect_err("a billion laughs"));
+        assert!(err.starts_with("t.yaml:") && err.contains("invalid YAML"), "{err}");
     }
 }
