@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -21,7 +22,7 @@ struct WhoCanReport<'a> {
     all_namespaces: bool,
     subjects: &'a [SubjectGrants],
     service_accounts: &'a [ServiceAccountGrants],
-    errors: &'a [ResolutionError],
+    errors: &'a [Arc<ResolutionError>],
     notes: Vec<String>,
 }
 

@@ -5,7 +5,15 @@
 
 pub mod raw;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use indexmap::{Equivalent, IndexMap};
+
+/// An insertion-ordered map with a fast hasher: entries also have a stable position (see [`RoleSlot`]).
+pub type IndexedMap<K, V> = IndexMap<K, V, foldhash::fast::RandomState>;
 
 use anyhow::{Result, bail};
 use k8s_openapi::api::rbac::v1::PolicyRule;
@@ -220,6 +228,49 @@ pub enum BindingId {
     Namespaced(usize),
 }
 
+/// A reference to a named object, as printed in grants and errors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ObjectRef {
+    /// Borrowed for the kinds kubectl-sa names itself (no allocation on the evaluation path).
+    pub kind: Cow<'static, str>,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+impl ObjectRef {
+    pub fn of_binding(b: &Binding) -> Self {
+        ObjectRef { kind: Cow::Borrowed(b.kind.as_str()), name: b.name.clone(), namespace: b.namespace.clone() }
+    }
+
+    pub fn of_role_ref(b: &Binding) -> Self {
+        let namespace = if b.role_ref.kind == "Role" { b.namespace.clone() } else { String::new() };
+        let kind = match b.role_ref.kind.as_str() {
+            "Role" => Cow::Borrowed("Role"),
+            "ClusterRole" => Cow::Borrowed("ClusterRole"),
+            other => Cow::Owned(other.to_string()),
+        };
+        ObjectRef { kind, name: b.role_ref.name.clone(), namespace }
+    }
+}
+
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{}/{}", self.kind, self.name)
+        } else {
+            write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
+/// A roleRef that could not be resolved while evaluating (never fatal, as in the API server).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ResolutionError {
+    pub binding: ObjectRef,
+    pub message: String,
+}
+
 /// What a subject entry of a binding matches, after the authorizer's defaulting of SA namespaces: a username (a
 /// User subject's name, or `system:serviceaccount:NS:NAME` for a ServiceAccount subject) or a group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -247,8 +298,9 @@ pub struct ClusterBuilder {
 /// The indexed cluster the evaluator works on.
 #[derive(Debug, Default)]
 pub struct Cluster {
-    pub cluster_roles: HashMap<String, Role>,
-    pub roles: HashMap<(String, String), Role>,
+    pub cluster_roles: IndexedMap<String, Role>,
+    /// Keyed by (namespace, name); look up with [`Cluster::role`], which allocates nothing.
+    pub roles: IndexedMap<(String, String), Role>,
     pub cluster_role_bindings: Vec<Binding>,
     pub role_bindings: Vec<Binding>,
     pub service_accounts: BTreeMap<(String, String), ServiceAccount>,
@@ -261,9 +313,26 @@ pub struct Cluster {
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
     /// Candidates by username and by group; `rbac::bindings_for_user` applies the authorizer's exact check.
-    bindings_by_username: HashMap<String, Vec<BindingId>>,
-    bindings_by_group: HashMap<String, Vec<BindingId>>,
-    role_bindings_by_namespace: HashMap<String, Vec<usize>>,
+    bindings_by_username: hashbrown::HashMap<String, Vec<BindingId>>,
+    bindings_by_group: hashbrown::HashMap<String, Vec<BindingId>>,
+    role_bindings_by_namespace: hashbrown::HashMap<String, Vec<usize>>,
+    /// What each ClusterRoleBinding's and RoleBinding's roleRef resolves to, resolved once.
+    cluster_role_binding_roles: Vec<RoleSlot>,
+    role_binding_roles: Vec<RoleSlot>,
+    /// Bindings whose roleRef resolves to nothing, with the API server's message, sorted as errors are printed.
+    unresolved: Vec<(BindingId, Arc<ResolutionError>)>,
+    /// Resource rules by the resource they name (without subresource): (role number, rule index) in role order.
+    rules_by_resource: hashbrown::HashMap<String, Vec<(usize, usize)>>,
+    /// Resource rules naming `*` or `*/subresource`.
+    wildcard_resource_rules: Vec<(usize, usize)>,
+}
+
+/// Where a binding's role is: a position in [`Cluster::cluster_roles`] or [`Cluster::roles`], or nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleSlot {
+    Cluster(usize),
+    Namespaced(usize),
+    Missing,
 }
 
 impl ClusterBuilder {
@@ -579,7 +648,7 @@ impl Cluster {
     }
 
     fn index(&mut self) {
-        let (mut users, mut groups): (HashMap<String, Vec<BindingId>>, HashMap<String, Vec<BindingId>>) =
+        let (mut users, mut groups): (hashbrown::HashMap<String, Vec<BindingId>>, hashbrown::HashMap<_, _>) =
             Default::default();
         let ids = self.cluster_role_bindings.iter().enumerate().map(|(i, b)| (BindingId::Cluster(i), b));
         let ids = ids.chain(self.role_bindings.iter().enumerate().map(|(i, b)| (BindingId::Namespaced(i), b)));
@@ -599,6 +668,89 @@ impl Cluster {
             ids.dedup();
         }
         (self.bindings_by_username, self.bindings_by_group) = (users, groups);
+        self.cluster_role_binding_roles = self.cluster_role_bindings.iter().map(|b| self.slot_of(b)).collect();
+        self.role_binding_roles = self.role_bindings.iter().map(|b| self.slot_of(b)).collect();
+        let mut unresolved: Vec<(BindingId, Arc<ResolutionError>)> = self
+            .all_bindings()
+            .filter_map(|(id, b)| {
+                let message = self.resolve_role(b).err()?;
+                Some((id, Arc::new(ResolutionError { binding: ObjectRef::of_binding(b), message })))
+            })
+            .collect();
+        unresolved.sort_by(|(_, a), (_, b)| a.cmp(b));
+        self.unresolved = unresolved;
+        self.index_rules();
+    }
+
+    fn index_rules(&mut self) {
+        let mut by_resource: hashbrown::HashMap<String, Vec<(usize, usize)>> = hashbrown::HashMap::new();
+        let mut wildcard = Vec::new();
+        let roles = self.cluster_roles.values().chain(self.roles.values());
+        for (number, role) in roles.enumerate() {
+            for (i, rule) in role.rules.iter().enumerate() {
+                for resource in &rule.resources {
+                    let base = resource.split('/').next().unwrap_or_default();
+                    let list = if base == "*" { &mut wildcard } else { by_resource.entry_ref(base).or_default() };
+                    if list.last() != Some(&(number, i)) {
+                        list.push((number, i));
+                    }
+                }
+            }
+        }
+        (self.rules_by_resource, self.wildcard_resource_rules) = (by_resource, wildcard);
+    }
+
+    /// The resource rules that may match `resource`: those naming it (with or without a subresource) and the
+    /// wildcards, as (role number, rule index) in role order. Rules naming other resources never match it.
+    pub fn resource_rule_candidates(&self, resource: &str) -> (&[(usize, usize)], &[(usize, usize)]) {
+        let named = self.rules_by_resource.get(resource).map(Vec::as_slice).unwrap_or_default();
+        (named, &self.wildcard_resource_rules)
+    }
+
+    /// The role with this number (see [`Cluster::role_in`]).
+    pub fn role_by_number(&self, number: usize) -> Option<&Role> {
+        match number.checked_sub(self.cluster_roles.len()) {
+            None => self.cluster_roles.get_index(number).map(|(_, r)| r),
+            Some(i) => self.roles.get_index(i).map(|(_, r)| r),
+        }
+    }
+
+    /// Bindings whose roleRef resolves to nothing, with the API server's message, in the order errors are printed.
+    pub fn unresolved_bindings(&self) -> &[(BindingId, Arc<ResolutionError>)] {
+        &self.unresolved
+    }
+
+    fn slot_of(&self, b: &Binding) -> RoleSlot {
+        let found = match b.role_ref.kind.as_str() {
+            "ClusterRole" => self.cluster_roles.get_index_of(&b.role_ref.name).map(RoleSlot::Cluster),
+            "Role" => {
+                self.roles.get_index_of(&NamespacedName(&b.namespace, &b.role_ref.name)).map(RoleSlot::Namespaced)
+            }
+            _ => None,
+        };
+        found.unwrap_or(RoleSlot::Missing)
+    }
+
+    /// Where the role of binding `id` is (resolved when the cluster was built).
+    pub fn role_slot(&self, id: BindingId) -> RoleSlot {
+        match id {
+            BindingId::Cluster(i) => self.cluster_role_binding_roles[i],
+            BindingId::Namespaced(i) => self.role_binding_roles[i],
+        }
+    }
+
+    /// The role in a slot, with a number unique among all roles (for per-role caches).
+    pub fn role_in(&self, slot: RoleSlot) -> Option<(usize, &Role)> {
+        match slot {
+            RoleSlot::Cluster(i) => self.cluster_roles.get_index(i).map(|(_, r)| (i, r)),
+            RoleSlot::Namespaced(i) => self.roles.get_index(i).map(|(_, r)| (self.cluster_roles.len() + i, r)),
+            RoleSlot::Missing => None,
+        }
+    }
+
+    /// How many roles there are (the bound of [`Cluster::role_in`]'s numbers).
+    pub fn role_count(&self) -> usize {
+        self.cluster_roles.len() + self.roles.len()
     }
 
     pub fn binding(&self, id: BindingId) -> &Binding {
@@ -645,15 +797,36 @@ impl Cluster {
                 .get(&binding.role_ref.name)
                 .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io {:?} not found", binding.role_ref.name)),
             "Role" => self
-                .roles
-                .get(&(binding.namespace.clone(), binding.role_ref.name.clone()))
+                .role(&binding.namespace, &binding.role_ref.name)
                 .ok_or_else(|| format!("role.rbac.authorization.k8s.io {:?} not found", binding.role_ref.name)),
             other => Err(format!("unsupported role reference kind: {other:?}")),
         }
     }
 
+    /// The Role `name` of `namespace`.
+    pub fn role(&self, namespace: &str, name: &str) -> Option<&Role> {
+        self.roles.get(&NamespacedName(namespace, name))
+    }
+
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
         self.service_accounts.get(&(namespace.to_string(), name.to_string()))
+    }
+}
+
+/// A borrowed (namespace, name) key: hashes and compares like the owned `(String, String)`.
+struct NamespacedName<'a>(&'a str, &'a str);
+
+impl Hash for NamespacedName<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The same calls as the tuple's derived Hash, so both land in the same bucket.
+        self.0.hash(state);
+        self.1.hash(state);
+    }
+}
+
+impl Equivalent<(String, String)> for NamespacedName<'_> {
+    fn equivalent(&self, key: &(String, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
     }
 }
 

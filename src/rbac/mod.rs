@@ -7,44 +7,15 @@ pub mod near_miss;
 pub mod request;
 pub mod rules;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, Rule, Subject};
+pub use crate::model::{ObjectRef, ResolutionError};
 use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};
 pub use request::{Request, ResourceAttributes, UserInfo};
-
-/// A reference to a named object, as printed in grants and errors.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct ObjectRef {
-    pub kind: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-}
-
-impl ObjectRef {
-    pub fn of_binding(b: &Binding) -> Self {
-        ObjectRef { kind: b.kind.as_str().into(), name: b.name.clone(), namespace: b.namespace.clone() }
-    }
-
-    pub fn of_role_ref(b: &Binding) -> Self {
-        let namespace = if b.role_ref.kind == "Role" { b.namespace.clone() } else { String::new() };
-        ObjectRef { kind: b.role_ref.kind.clone(), name: b.role_ref.name.clone(), namespace }
-    }
-}
-
-impl std::fmt::Display for ObjectRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.namespace.is_empty() {
-            write!(f, "{}/{}", self.kind, self.name)
-        } else {
-            write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
-        }
-    }
-}
 
 /// One binding -> role -> rule chain that allows a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,13 +29,6 @@ pub struct Grant {
     pub subject: Subject,
     /// Where the grant applies: `"cluster"` for ClusterRoleBindings, else the RoleBinding's namespace.
     pub scope: String,
-}
-
-/// A roleRef that could not be resolved while evaluating (never fatal, as in the API server).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct ResolutionError {
-    pub binding: ObjectRef,
-    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -231,20 +195,29 @@ pub struct ServiceAccountGrants {
     pub via: Vec<Arc<Grant>>,
 }
 
+/// ServiceAccounts (namespace, name) reached by who-can's grants, and whether each is known to exist.
+type ReachedSas<'k> = BTreeMap<(&'k str, &'k str), (Vec<Arc<Grant>>, bool)>;
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WhoCan {
     pub subjects: Vec<SubjectGrants>,
     pub service_accounts: Vec<ServiceAccountGrants>,
-    pub errors: Vec<ResolutionError>,
+    /// Shared with the cluster, which resolves every roleRef once.
+    pub errors: Vec<Arc<ResolutionError>>,
 }
 
 /// Everyone RBAC allows to make this request (or, with [`WhoCanScope::AllNamespaces`], to make it in some namespace).
 pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> WhoCan {
     let ns = request.namespace();
-    // Role (by address: roles live in the cluster for the whole call) -> its rules that allow the request.
-    let mut matching_rules: HashMap<*const Role, Vec<usize>> = HashMap::new();
-    let mut errors = Vec::new();
+    // Role (by its number) -> its rules that allow the request: for every role at once from the resource index
+    // across all namespaces, else on first use.
+    let mut matching_rules: Vec<Option<Vec<usize>>> = match (scope, request) {
+        (WhoCanScope::AllNamespaces, Request::Resource { attrs, .. }) => {
+            matching_rules_by_role(cluster, request, attrs)
+        }
+        _ => vec![None; cluster.role_count()],
+    };
     // subject (as granted) -> grants
     let mut by_subject: BTreeMap<Subject, (Vec<Arc<Grant>>, Option<String>)> = BTreeMap::new();
 
@@ -260,24 +233,20 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         .map(|(i, b)| (BindingId::Cluster(i), b))
         .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)));
 
-    for (_, b) in candidates {
-        let role = match cluster.resolve_role(b) {
-            Ok(r) => r,
-            Err(message) => {
-                errors.push(ResolutionError { binding: ObjectRef::of_binding(b), message });
-                continue;
-            }
-        };
-        let rule_ids = matching_rules
-            .entry(role as *const Role)
-            .or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
+    for (id, b) in candidates {
+        // Unresolved roleRefs are reported below, from the cluster's list.
+        let Some((number, role)) = cluster.role_in(cluster.role_slot(id)) else { continue };
+        let rule_ids =
+            matching_rules[number].get_or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
         if rule_ids.is_empty() {
             continue;
         }
         for s in &b.subjects {
             let subject = effective_subject(b, s);
-            let never = never_matches_note(b, s);
-            let entry = by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never));
+            let entry = match by_subject.get_mut(&subject) {
+                Some(entry) => entry,
+                None => by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never_matches_note(b, s))),
+            };
             for &i in rule_ids.iter() {
                 entry.0.push(Arc::new(Grant {
                     binding: ObjectRef::of_binding(b),
@@ -291,25 +260,29 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         }
     }
 
-    // Service accounts reached by each granted subject.
-    let mut sas: BTreeMap<(&str, &str), Vec<Arc<Grant>>> = BTreeMap::new();
+    // Service accounts reached by each granted subject, with whether they are known to exist (those reached
+    // through a group are taken from the cluster's ServiceAccounts).
+    let mut sas = ReachedSas::new();
+    fn reach<'k>(sas: &mut ReachedSas<'k>, key: (&'k str, &'k str), grants: &[Arc<Grant>], exists: bool) {
+        let entry = sas.entry(key).or_default();
+        entry.0.extend(grants.iter().cloned());
+        entry.1 |= exists;
+    }
     for (subject, (grants, never)) in &by_subject {
         if never.is_some() {
             continue;
         }
         match subject.kind.as_str() {
-            "ServiceAccount" => {
-                sas.entry((&subject.namespace, &subject.name)).or_default().extend(grants.iter().cloned());
-            }
+            "ServiceAccount" => reach(&mut sas, (&subject.namespace, &subject.name), grants, false),
             "User" => {
                 if let Some(key) = parse_sa_username(&subject.name) {
-                    sas.entry(key).or_default().extend(grants.iter().cloned());
+                    reach(&mut sas, key, grants, false);
                 }
             }
             "Group" => {
                 if subject.name == SA_ALL_GROUP || subject.name == AUTHENTICATED_GROUP {
                     for (ns, name) in cluster.service_accounts.keys() {
-                        sas.entry((ns, name)).or_default().extend(grants.iter().cloned());
+                        reach(&mut sas, (ns, name), grants, true);
                     }
                 } else if let Some(group_ns) = subject.name.strip_prefix("system:serviceaccounts:") {
                     for ((ns, name), _) in cluster
@@ -317,7 +290,7 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                         .range((group_ns.to_string(), String::new())..)
                         .take_while(|((ns, _), _)| ns == group_ns)
                     {
-                        sas.entry((ns, name)).or_default().extend(grants.iter().cloned());
+                        reach(&mut sas, (ns, name), grants, true);
                     }
                 }
             }
@@ -327,9 +300,15 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
 
     let service_accounts = sas
         .into_iter()
-        .map(|((namespace, name), mut via)| {
-            via.sort_by(|a, b| (&a.binding, a.rule_index).cmp(&(&b.binding, b.rule_index)));
-            via.dedup();
+        .map(|((namespace, name), (mut via, exists))| {
+            if via.len() > 1 {
+                via.sort_by(|a, b| (&a.binding, a.rule_index).cmp(&(&b.binding, b.rule_index)));
+                // The binding and rule index determine the role, rule and scope of a grant.
+                via.dedup_by(|a, b| {
+                    Arc::ptr_eq(a, b)
+                        || (a.rule_index == b.rule_index && a.binding == b.binding && a.subject == b.subject)
+                });
+            }
             let mut scopes: Vec<String> = if via.iter().any(|g| g.scope == "cluster") {
                 vec!["cluster".into()]
             } else {
@@ -338,7 +317,7 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
             scopes.sort();
             scopes.dedup();
             ServiceAccountGrants {
-                exists: cluster.service_account(namespace, name).is_some(),
+                exists: exists || cluster.service_account(namespace, name).is_some(),
                 namespace: namespace.to_string(),
                 name: name.to_string(),
                 scopes,
@@ -362,9 +341,38 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         grants,
         note,
     }));
-    errors.sort();
-    errors.dedup();
+    // The API server reports every binding it visits whose role is missing.
+    let errors = cluster
+        .unresolved_bindings()
+        .iter()
+        .filter(|(id, _)| match (scope, id) {
+            (WhoCanScope::AllNamespaces, _) | (_, BindingId::Cluster(_)) => true,
+            (WhoCanScope::Request, BindingId::Namespaced(_)) => !ns.is_empty() && cluster.binding(*id).namespace == ns,
+        })
+        .map(|(_, error)| Arc::clone(error))
+        .collect();
     WhoCan { subjects, service_accounts, errors }
+}
+
+/// Every role's rules that allow a resource request, found through the cluster's resource index: only rules that
+/// name the resource, or a wildcard, are evaluated. Roles no candidate rule allows get an empty list.
+fn matching_rules_by_role(cluster: &Cluster, request: &Request, attrs: &ResourceAttributes) -> Vec<Option<Vec<usize>>> {
+    let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); cluster.role_count()];
+    let (named, wildcard) = cluster.resource_rule_candidates(&attrs.resource);
+    for &(number, i) in named.iter().chain(wildcard) {
+        let Some(role) = cluster.role_by_number(number) else { continue };
+        if rules::rule_allows(&role.rules[i], request)
+            && let Some(ids) = &mut out[number]
+        {
+            ids.push(i);
+        }
+    }
+    for ids in out.iter_mut().flatten().filter(|ids| ids.len() > 1) {
+        // A rule may be a candidate twice (named and wildcard); grants list rules in role order.
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    out
 }
 
 fn never_matches_note(b: &Binding, s: &Subject) -> Option<String> {
