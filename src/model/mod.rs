@@ -322,10 +322,13 @@ pub struct Cluster {
     /// Bindings whose roleRef resolves to nothing, with the API server's message, sorted as errors are printed.
     unresolved: Vec<(BindingId, Arc<ResolutionError>)>,
     /// Resource rules by the resource they name (without subresource): (role number, rule index) in role order.
-    rules_by_resource: hashbrown::HashMap<String, Vec<(usize, usize)>>,
+    rules_by_resource: hashbrown::HashMap<String, Vec<RuleAt>>,
     /// Resource rules naming `*` or `*/subresource`.
-    wildcard_resource_rules: Vec<(usize, usize)>,
+    wildcard_resource_rules: Vec<RuleAt>,
 }
+
+/// A rule of a role: (role number, see [`Cluster::role_in`]; rule index).
+pub type RuleAt = (usize, usize);
 
 /// Where a binding's role is: a position in [`Cluster::cluster_roles`] or [`Cluster::roles`], or nowhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -683,7 +686,7 @@ impl Cluster {
     }
 
     fn index_rules(&mut self) {
-        let mut by_resource: hashbrown::HashMap<String, Vec<(usize, usize)>> = hashbrown::HashMap::new();
+        let mut by_resource: hashbrown::HashMap<String, Vec<RuleAt>> = hashbrown::HashMap::new();
         let mut wildcard = Vec::new();
         let roles = self.cluster_roles.values().chain(self.roles.values());
         for (number, role) in roles.enumerate() {
@@ -702,7 +705,7 @@ impl Cluster {
 
     /// The resource rules that may match `resource`: those naming it (with or without a subresource) and the
     /// wildcards, as (role number, rule index) in role order. Rules naming other resources never match it.
-    pub fn resource_rule_candidates(&self, resource: &str) -> (&[(usize, usize)], &[(usize, usize)]) {
+    pub fn resource_rule_candidates(&self, resource: &str) -> (&[RuleAt], &[RuleAt]) {
         let named = self.rules_by_resource.get(resource).map(Vec::as_slice).unwrap_or_default();
         (named, &self.wildcard_resource_rules)
     }
