@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod sarif;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +86,7 @@ pub struct Chain {
     pub binding: ObjectRef,
     pub role: ObjectRef,
     pub rule_index: usize,
-    pub rule: Rule,
+    pub rule: Arc<Rule>,
     /// The binding's subject that reaches the ServiceAccount (namespace defaulted as the authorizer does).
     pub subject: Subject,
     /// directly, user-alias or group.

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -27,7 +28,7 @@ pub struct AppliedBinding {
     pub role_found: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    pub rules: Vec<Rule>,
+    pub rules: Vec<Arc<Rule>>,
     /// "cluster" or the RoleBinding's namespace.
     pub scope: String,
 }

@@ -91,7 +91,7 @@ pub struct Role {
     pub namespace: String,
     pub name: String,
     pub labels: BTreeMap<String, String>,
-    pub rules: Vec<Rule>,
+    pub rules: Vec<Arc<Rule>>,
     pub aggregation_selectors: Option<Vec<LabelSelector>>,
     /// Set when the stored rules lacked rules the aggregation controller would add and the union was computed here.
     pub aggregation_computed: bool,
@@ -303,7 +303,8 @@ pub struct Cluster {
     pub roles: IndexedMap<(String, String), Role>,
     pub cluster_role_bindings: Vec<Binding>,
     pub role_bindings: Vec<Binding>,
-    pub service_accounts: BTreeMap<(String, String), ServiceAccount>,
+    /// Sorted by (namespace, name); look up with [`Cluster::service_account`], which allocates nothing.
+    pub service_accounts: IndexedMap<(String, String), ServiceAccount>,
     pub namespaces: BTreeMap<String, Namespace>,
     pub crds: Vec<Crd>,
     pub pods: Vec<Pod>,
@@ -346,7 +347,7 @@ impl ClusterBuilder {
             namespace: if kind == RoleKind::Role { meta.namespace.unwrap_or_default() } else { String::new() },
             name: meta.name,
             labels: meta.labels.unwrap_or_default(),
-            rules: raw.rules.unwrap_or_default().into_iter().map(Rule::from).collect(),
+            rules: raw.rules.unwrap_or_default().into_iter().map(|r| Arc::new(Rule::from(r))).collect(),
             aggregation_selectors: raw
                 .aggregation_rule
                 .and_then(|a| a.cluster_role_selectors)
@@ -538,6 +539,7 @@ impl ClusterBuilder {
         for sa in self.service_accounts {
             cluster.service_accounts.insert((sa.namespace.clone(), sa.name.clone()), sa);
         }
+        cluster.service_accounts.sort_unstable_keys();
         for ns in self.namespaces {
             cluster.namespaces.insert(ns.name.clone(), ns);
         }
@@ -619,7 +621,7 @@ impl Cluster {
             for name in &aggregated {
                 let role = &self.cluster_roles[name];
                 let selectors = role.aggregation_selectors.clone().unwrap_or_default();
-                let mut union: Vec<Rule> = Vec::new();
+                let mut union: Vec<Arc<Rule>> = Vec::new();
                 for sel in &selectors {
                     for other in &sorted_names {
                         if other == name {
@@ -636,8 +638,8 @@ impl Cluster {
                     }
                 }
                 let role = self.cluster_roles.get_mut(name).expect("name taken from the map");
-                let stored: BTreeSet<&Rule> = role.rules.iter().collect();
-                let computed: BTreeSet<&Rule> = union.iter().collect();
+                let stored: BTreeSet<&Rule> = role.rules.iter().map(|r| &**r).collect();
+                let computed: BTreeSet<&Rule> = union.iter().map(|r| &**r).collect();
                 if stored != computed {
                     role.rules = union;
                     role.aggregation_computed = true;
@@ -812,7 +814,14 @@ impl Cluster {
     }
 
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
-        self.service_accounts.get(&(namespace.to_string(), name.to_string()))
+        self.service_accounts.get(&NamespacedName(namespace, name))
+    }
+
+    /// The ServiceAccounts of a namespace, by name.
+    pub fn service_accounts_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a ServiceAccount> + 'a {
+        let sorted = self.service_accounts.as_slice();
+        let start = sorted.partition_point(|(ns, _), _| ns.as_str() < namespace);
+        sorted[start..].iter().take_while(move |((ns, _), _)| ns == namespace).map(|(_, sa)| sa)
     }
 }
 

@@ -3,6 +3,7 @@
 //! API call per cell. This is the basis of `matrix`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -75,7 +76,7 @@ impl Access {
 /// A view of one identity's rules, for answering many (verb, resource) questions quickly.
 pub struct IdentityRules<'a> {
     /// (scope, rule): scope is "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
-    rules: Vec<(String, &'a crate::model::Rule)>,
+    rules: Vec<(String, &'a Arc<Rule>)>,
     /// Where each entry of `rules` comes from: the binding and the rule's index in its role.
     origins: Vec<(BindingId, usize)>,
 }
@@ -85,7 +86,7 @@ pub struct IdentityRules<'a> {
 pub struct Matched<'a> {
     /// "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
     pub scope: &'a str,
-    pub rule: &'a Rule,
+    pub rule: &'a Arc<Rule>,
     pub binding: BindingId,
     pub rule_index: usize,
 }

@@ -7,8 +7,9 @@ pub mod near_miss;
 pub mod request;
 pub mod rules;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
@@ -24,7 +25,7 @@ pub struct Grant {
     pub binding: ObjectRef,
     pub role: ObjectRef,
     pub rule_index: usize,
-    pub rule: Rule,
+    pub rule: Arc<Rule>,
     /// The binding's subject entry that matched (namespace defaulted as the authorizer does).
     pub subject: Subject,
     /// Where the grant applies: `"cluster"` for ClusterRoleBindings, else the RoleBinding's namespace.
@@ -102,7 +103,7 @@ pub fn bindings_for_user(cluster: &Cluster, user: &UserInfo) -> Vec<BindingId> {
     ids
 }
 
-fn grants_from<'a>(role: &'a Role, request: &'a Request) -> impl Iterator<Item = (usize, &'a Rule)> + 'a {
+fn grants_from<'a>(role: &'a Role, request: &'a Request) -> impl Iterator<Item = (usize, &'a Arc<Rule>)> + 'a {
     role.rules.iter().enumerate().filter(move |(_, r)| rules::rule_allows(r, request))
 }
 
@@ -196,7 +197,7 @@ pub struct ServiceAccountGrants {
 }
 
 /// ServiceAccounts (namespace, name) reached by who-can's grants, and whether each is known to exist.
-type ReachedSas<'k> = BTreeMap<(&'k str, &'k str), (Vec<Arc<Grant>>, bool)>;
+type ReachedSas<'k> = hashbrown::HashMap<(&'k str, &'k str), (Vec<Arc<Grant>>, bool)>;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -219,7 +220,7 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         _ => vec![None; cluster.role_count()],
     };
     // subject (as granted) -> grants
-    let mut by_subject: BTreeMap<Subject, (Vec<Arc<Grant>>, Option<String>)> = BTreeMap::new();
+    let mut by_subject: hashbrown::HashMap<Subject, (Vec<Arc<Grant>>, Option<String>)> = hashbrown::HashMap::new();
 
     let namespaced_candidates: Box<dyn Iterator<Item = (usize, &Binding)>> = match (scope, ns.is_empty()) {
         (WhoCanScope::Request, true) => Box::new(std::iter::empty()),
@@ -285,12 +286,8 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                         reach(&mut sas, (ns, name), grants, true);
                     }
                 } else if let Some(group_ns) = subject.name.strip_prefix("system:serviceaccounts:") {
-                    for ((ns, name), _) in cluster
-                        .service_accounts
-                        .range((group_ns.to_string(), String::new())..)
-                        .take_while(|((ns, _), _)| ns == group_ns)
-                    {
-                        reach(&mut sas, (ns, name), grants, true);
+                    for sa in cluster.service_accounts_in(group_ns) {
+                        reach(&mut sas, (&sa.namespace, &sa.name), grants, true);
                     }
                 }
             }
@@ -298,11 +295,14 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         }
     }
 
+    let mut sas: Vec<_> = sas.into_iter().collect();
+    sas.sort_unstable_by_key(|(a, _)| *a);
+    // Thousands of ServiceAccounts on a large cluster: their lists are sorted on every core (order is kept).
     let service_accounts = sas
-        .into_iter()
+        .into_par_iter()
         .map(|((namespace, name), (mut via, exists))| {
             if via.len() > 1 {
-                via.sort_by(|a, b| (&a.binding, a.rule_index).cmp(&(&b.binding, b.rule_index)));
+                via.sort_by(|a, b| (&a.binding, a.rule_index, &a.subject).cmp(&(&b.binding, b.rule_index, &b.subject)));
                 // The binding and rule index determine the role, rule and scope of a grant.
                 via.dedup_by(|a, b| {
                     Arc::ptr_eq(a, b)
@@ -334,6 +334,8 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         grants: Vec::new(),
         note: Some("superuser: allowed everything before RBAC is consulted".into()),
     }];
+    let mut by_subject: Vec<_> = by_subject.into_iter().collect();
+    by_subject.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     subjects.extend(by_subject.into_iter().map(|(s, (grants, note))| SubjectGrants {
         kind: s.kind,
         name: s.name,

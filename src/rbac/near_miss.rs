@@ -3,6 +3,7 @@
 //! URL), the binding's namespace or scope, a dangling roleRef, or a subject that does not quite name the SA.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::model::{Binding, BindingKind, Cluster, Rule, Subject};
 use crate::rbac::request::{SA_USER_PREFIX, parse_sa_username};
@@ -19,7 +20,7 @@ pub struct NearMiss {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_index: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<Rule>,
+    pub rule: Option<Arc<Rule>>,
     /// The binding's subject entry this is about.
     pub subject: Subject,
     /// How that subject reaches the ServiceAccount: directly, user-alias, group, or does-not-match.
@@ -150,7 +151,7 @@ pub fn near_misses(cluster: &Cluster, user: &UserInfo, request: &Request) -> Vec
     for id in bindings_for_user(cluster, user) {
         let b = cluster.binding(id);
         let Some(s) = b.subjects.iter().find(|s| subject_applies(b, s, user)) else { continue };
-        let base = |dimension: &str, rule_index: Option<usize>, rule: Option<Rule>, message: String| NearMiss {
+        let base = |dimension: &str, rule_index: Option<usize>, rule: Option<Arc<Rule>>, message: String| NearMiss {
             binding: ObjectRef::of_binding(b),
             role: ObjectRef::of_role_ref(b),
             rule_index,

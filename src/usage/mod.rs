@@ -4,6 +4,7 @@
 pub mod log;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -167,7 +168,7 @@ pub struct GrantUse {
     pub binding: ObjectRef,
     pub role: ObjectRef,
     pub rule_index: usize,
-    pub rule: Rule,
+    pub rule: Arc<Rule>,
     pub scope: String,
     pub used: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
