@@ -86,3 +86,49 @@ fn who_can_across_namespaces_lists_exactly_the_service_accounts_allowed_somewher
     assert!(listed > checks, "only {listed} ServiceAccounts listed over {checks} requests");
     assert!(errors > 0, "no dangling roleRef in the worlds");
 }
+
+/// A live who-can without -A lists only the ServiceAccounts of the namespaces its grants reach; this is how it
+/// finds them. A group of every ServiceAccount (or every authenticated user) needs them all.
+#[test]
+fn the_namespaces_whose_service_accounts_a_who_can_answer_needs() {
+    use kubectl_sa::rbac::service_account_namespaces;
+    let manifest = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{verbs: [get], apiGroups: [""], resources: [pods]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: r, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects:
+- {kind: ServiceAccount, name: a}
+- {kind: ServiceAccount, name: b, namespace: other}
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccount:third:c"}
+- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:fourth"}
+- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: devs}
+"#;
+    let mut builder = ClusterBuilder::default();
+    load_text("t.yaml", manifest, &mut builder).expect("loads");
+    let cluster = builder.build();
+    let request = Request::Resource {
+        verb: "get".into(),
+        attrs: kubectl_sa::rbac::ResourceAttributes {
+            group: String::new(),
+            resource: "pods".into(),
+            subresource: String::new(),
+            name: String::new(),
+            namespace: "team".into(),
+        },
+    };
+    let answer = who_can(&cluster, &request, &WhoCanScope::Request);
+    let got = service_account_namespaces(&answer.subjects).expect("no group of every ServiceAccount");
+    assert_eq!(got.into_iter().collect::<Vec<_>>(), ["fourth", "other", "team", "third"]);
+
+    let everyone = manifest.replace("system:serviceaccounts:fourth", "system:authenticated");
+    let mut builder = ClusterBuilder::default();
+    load_text("t.yaml", &everyone, &mut builder).expect("loads");
+    let answer = who_can(&builder.build(), &request, &WhoCanScope::Request);
+    assert_eq!(service_account_namespaces(&answer.subjects), None);
+}
