@@ -220,47 +220,24 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         }
         _ => vec![None; cluster.role_count()],
     };
-    // subject (as granted) -> grants
-    let mut by_subject: hashbrown::HashMap<Subject, (Vec<Arc<Grant>>, Option<String>)> = hashbrown::HashMap::new();
-
     let namespaced_candidates: Box<dyn Iterator<Item = (usize, &Binding)>> = match (scope, ns.is_empty()) {
         (WhoCanScope::Request, true) => Box::new(std::iter::empty()),
         (WhoCanScope::Request, false) => Box::new(cluster.role_bindings_in(ns)),
         (WhoCanScope::AllNamespaces, _) => Box::new(cluster.role_bindings.iter().enumerate()),
     };
-    let candidates = cluster
+    // Unresolved roleRefs are reported below, from the cluster's list.
+    let candidates: Vec<(&Binding, usize, &Role)> = cluster
         .cluster_role_bindings
         .iter()
         .enumerate()
         .map(|(i, b)| (BindingId::Cluster(i), b))
-        .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)));
-
-    for (id, b) in candidates {
-        // Unresolved roleRefs are reported below, from the cluster's list.
-        let Some((number, role)) = cluster.role_in(cluster.role_slot(id)) else { continue };
-        let rule_ids =
-            matching_rules[number].get_or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
-        if rule_ids.is_empty() {
-            continue;
-        }
-        for s in &b.subjects {
-            let subject = effective_subject(b, s);
-            let entry = match by_subject.get_mut(&subject) {
-                Some(entry) => entry,
-                None => by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never_matches_note(b, s))),
-            };
-            for &i in rule_ids.iter() {
-                entry.0.push(Arc::new(Grant {
-                    binding: ObjectRef::of_binding(b),
-                    role: ObjectRef::of_role_ref(b),
-                    rule_index: i,
-                    rule: role.rules[i].clone(),
-                    subject: subject.clone(),
-                    scope: scope_of(b),
-                }));
-            }
-        }
+        .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)))
+        .filter_map(|(id, b)| cluster.role_in(cluster.role_slot(id)).map(|(number, role)| (b, number, role)))
+        .collect();
+    for &(_, number, role) in &candidates {
+        matching_rules[number].get_or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
     }
+    let by_subject = grants_by_subject(&candidates, &matching_rules);
 
     // Service accounts reached by each granted subject, with whether they are known to exist (those reached
     // through a group are taken from the cluster's ServiceAccounts).
@@ -376,6 +353,41 @@ fn matching_rules_by_role(cluster: &Cluster, request: &Request, attrs: &Resource
         ids.dedup();
     }
     out
+}
+
+/// Subject (as granted, namespace defaulted) -> its grants, and the note of a subject that never matches.
+type GrantsBySubject = hashbrown::HashMap<Subject, (Vec<Arc<Grant>>, Option<String>)>;
+
+/// The grants of these bindings (with their roles), by subject; `matching_rules` holds every role's matching rules.
+fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Option<Vec<usize>>]) -> GrantsBySubject {
+    let mut by_subject = GrantsBySubject::new();
+    for &(b, number, role) in bindings {
+        let rule_ids = matching_rules[number].as_deref().unwrap_or_default();
+        if rule_ids.is_empty() {
+            continue;
+        }
+        for s in &b.subjects {
+            let subject = effective_subject(b, s);
+            let entry = match by_subject.get_mut(&subject) {
+                Some(entry) => entry,
+                None => by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never_matches_note(b, s))),
+            };
+            // The last grant takes the subject; the others (a role with several matching rules) copy it.
+            let mut subject = Some(subject);
+            for (k, &i) in rule_ids.iter().enumerate() {
+                let subject = if k + 1 == rule_ids.len() { subject.take() } else { subject.clone() };
+                entry.0.push(Arc::new(Grant {
+                    binding: ObjectRef::of_binding(b),
+                    role: ObjectRef::of_role_ref(b),
+                    rule_index: i,
+                    rule: role.rules[i].clone(),
+                    subject: subject.unwrap_or_else(|| effective_subject(b, s)),
+                    scope: scope_of(b),
+                }));
+            }
+        }
+    }
+    by_subject
 }
 
 /// The namespaces whose ServiceAccounts the granted subjects of a who-can answer may be (`None`: every namespace,
