@@ -26,6 +26,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{Cli, Command};
+use source::Scope;
 
 /// Parses the arguments, runs the subcommand and returns its exit status. Errors are returned, not printed.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
@@ -57,8 +58,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Completion(args) => cmd::completion::run(args, &mut out)?,
         Command::Man(args) => cmd::completion::run_man(args, &mut out)?,
         Command::WhoCan(args) => {
-            let mut loaded = runtime.block_on(source::load_with(&cli.connection, &cmd::who_can::needs(args)))?;
-            cmd::who_can::run(args, &mut loaded, &runtime, &mut out)?
+            // Without -A only the request namespace's RoleBindings count; groups expand over every ServiceAccount.
+            let needs = source::Needs {
+                rbac: if args.request.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) },
+                ..Default::default()
+            };
+            let loaded = runtime.block_on(source::load_with(&cli.connection, &needs))?;
+            cmd::who_can::run(args, &loaded, &mut out)?
         }
         Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
         Command::Usage(args) => cmd::usage::run(args, &cli.connection, &runtime, &mut out)?,

@@ -12,8 +12,7 @@ use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, warn};
 use crate::rbac::{self, Grant, ResolutionError, ServiceAccountGrants, SubjectGrants, WhoCanScope};
 use crate::request_view::RequestView;
-use crate::source::{self, Loaded, Needs, Scope, ServiceAccountsWanted};
-use tokio::runtime::Runtime;
+use crate::source::Loaded;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,31 +26,12 @@ struct WhoCanReport<'a> {
     notes: Vec<String>,
 }
 
-/// What to fetch from a live cluster: without -A, the request namespace's Roles and RoleBindings, and only the
-/// ServiceAccounts the answer turns out to reach (listed after the RBAC objects, see [`run`]).
-pub fn needs(args: &WhoCanArgs) -> Needs {
-    if args.request.all_namespaces {
-        Needs::default()
-    } else {
-        Needs { rbac: Scope::Namespace(None), service_accounts: Scope::Deferred, ..Default::default() }
-    }
-}
-
-pub fn run(args: &WhoCanArgs, loaded: &mut Loaded, runtime: &Runtime, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
     let parsed = parse_request(&args.request, loaded)?;
     let namespaced = parsed.resource.as_ref().is_some_and(|r| r.namespaced);
     let scope =
         if args.request.all_namespaces && namespaced { WhoCanScope::AllNamespaces } else { WhoCanScope::Request };
-    let mut result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
-    if loaded.service_accounts_deferred {
-        // The grants are known: list the ServiceAccounts of the namespaces they reach, then answer again.
-        let wanted = match rbac::service_account_namespaces(&result.subjects) {
-            Some(namespaces) => ServiceAccountsWanted::In(namespaces),
-            None => ServiceAccountsWanted::All,
-        };
-        runtime.block_on(source::load_service_accounts(loaded, &wanted))?;
-        result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
-    }
+    let result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
     let report = WhoCanReport {
         request: RequestView::from(&parsed.request),
         all_namespaces: scope == WhoCanScope::AllNamespaces,

@@ -817,15 +817,6 @@ impl Cluster {
         self.service_accounts.get(&NamespacedName(namespace, name))
     }
 
-    /// Adds ServiceAccounts read after the cluster was built (a deferred live list); a later copy replaces one
-    /// already known.
-    pub fn add_service_accounts(&mut self, service_accounts: Vec<ServiceAccount>) {
-        for sa in service_accounts {
-            self.service_accounts.insert((sa.namespace.clone(), sa.name.clone()), sa);
-        }
-        self.service_accounts.sort_unstable_keys();
-    }
-
     /// The ServiceAccounts of a namespace, by name.
     pub fn service_accounts_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a ServiceAccount> + 'a {
         let sorted = self.service_accounts.as_slice();

@@ -7,7 +7,6 @@ pub mod near_miss;
 pub mod request;
 pub mod rules;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -388,32 +387,6 @@ fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Op
         }
     }
     by_subject
-}
-
-/// The namespaces whose ServiceAccounts the granted subjects of a who-can answer may be (`None`: every namespace,
-/// for a group of all ServiceAccounts). A live who-can lists only those.
-pub fn service_account_namespaces(subjects: &[SubjectGrants]) -> Option<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    for s in subjects.iter().filter(|s| !s.grants.is_empty() && s.note.is_none()) {
-        match s.kind.as_str() {
-            "ServiceAccount" => {
-                out.insert(s.namespace.clone());
-            }
-            "User" => {
-                if let Some((ns, _)) = parse_sa_username(&s.name) {
-                    out.insert(ns.to_string());
-                }
-            }
-            "Group" if s.name == SA_ALL_GROUP || s.name == AUTHENTICATED_GROUP => return None,
-            "Group" => {
-                if let Some(ns) = s.name.strip_prefix("system:serviceaccounts:") {
-                    out.insert(ns.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    Some(out)
 }
 
 fn never_matches_note(b: &Binding, s: &Subject) -> Option<String> {

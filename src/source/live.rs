@@ -209,26 +209,8 @@ fn percent_encode(s: &str) -> String {
 /// Namespaces to list namespaced objects from: None lists every namespace.
 #[derive(Debug, Clone, Default)]
 pub struct ListScope {
-    pub rbac: Listed,
-    pub service_accounts: Listed,
-}
-
-/// Where a namespaced kind is listed from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Listed {
-    #[default]
-    All,
-    In(String),
-    Nothing,
-}
-
-impl Listed {
-    fn namespace(&self) -> Option<&str> {
-        match self {
-            Listed::In(ns) => Some(ns),
-            Listed::All | Listed::Nothing => None,
-        }
-    }
+    pub rbac: Option<String>,
+    pub service_accounts: Option<String>,
 }
 
 /// The path of a namespaced collection under `base` (e.g. `/api/v1`), in one namespace or all, and how an error
@@ -248,17 +230,11 @@ fn collection(base: &str, resource: &str, namespace: Option<&str>) -> (String, S
 pub async fn load_objects(conn: &Connection, scope: &ListScope, builder: &mut ClusterBuilder) -> Result<()> {
     const RBAC: &str = "/apis/rbac.authorization.k8s.io/v1";
     let (croles_path, crbs_path) = (format!("{RBAC}/clusterroles"), format!("{RBAC}/clusterrolebindings"));
-    let (sas_path, sas_what) = collection("/api/v1", "serviceaccounts", scope.service_accounts.namespace());
-    let (roles_path, roles_what) = collection(RBAC, "roles", scope.rbac.namespace());
-    let (rbs_path, rbs_what) = collection(RBAC, "rolebindings", scope.rbac.namespace());
-    let service_accounts = async {
-        if scope.service_accounts == Listed::Nothing {
-            return Ok(Vec::new());
-        }
-        list_all::<raw::RawServiceAccount>(conn, &sas_path, &sas_what).await
-    };
+    let (sas_path, sas_what) = collection("/api/v1", "serviceaccounts", scope.service_accounts.as_deref());
+    let (roles_path, roles_what) = collection(RBAC, "roles", scope.rbac.as_deref());
+    let (rbs_path, rbs_what) = collection(RBAC, "rolebindings", scope.rbac.as_deref());
     let (sas, nss, roles, croles, rbs, crbs) = tokio::try_join!(
-        service_accounts,
+        list_all::<raw::RawServiceAccount>(conn, &sas_path, &sas_what),
         list_all::<raw::RawNamespace>(conn, "/api/v1/namespaces", "list namespaces"),
         list_all::<raw::RawRole>(conn, &roles_path, &roles_what),
         list_all::<raw::RawRole>(conn, &croles_path, "list clusterroles.rbac.authorization.k8s.io"),
@@ -279,24 +255,6 @@ pub async fn load_objects(conn: &Connection, scope: &ListScope, builder: &mut Cl
             .add_binding(BindingKind::ClusterRoleBinding, b)
             .with_context(|| format!("ClusterRoleBinding {name:?}"))?;
     }
-    Ok(())
-}
-
-/// The ServiceAccounts of these namespaces (lists run concurrently), or of all namespaces.
-pub async fn load_service_accounts(
-    conn: &Connection,
-    namespaces: Option<&[String]>,
-    builder: &mut ClusterBuilder,
-) -> Result<()> {
-    let lists: Vec<(String, String)> = match namespaces {
-        None => vec![collection("/api/v1", "serviceaccounts", None)],
-        Some(list) => list.iter().map(|ns| collection("/api/v1", "serviceaccounts", Some(ns))).collect(),
-    };
-    let pages = futures::future::try_join_all(
-        lists.iter().map(|(path, what)| list_all::<raw::RawServiceAccount>(conn, path, what)),
-    )
-    .await?;
-    pages.into_iter().flatten().for_each(|o| builder.add_service_account(o));
     Ok(())
 }
 

@@ -20,8 +20,6 @@ pub struct Loaded {
     pub namespace: String,
     /// Set when the objects came from an API server.
     pub connection: Option<Connection>,
-    /// Set when ServiceAccounts were not listed yet (live, [`Scope::Deferred`]).
-    pub service_accounts_deferred: bool,
     /// Whether pods and token Secrets were read (live: of the namespace asked for; snapshot: if it had any).
     pub workloads_known: bool,
 }
@@ -55,16 +53,13 @@ pub enum Scope {
     AllNamespaces,
     /// This namespace, or (None) the one the command runs in: -n, else the kubeconfig context's.
     Namespace(Option<String>),
-    /// Not listed with the rest: the command lists what it turns out to need ([`load_service_accounts`]).
-    Deferred,
 }
 
 impl Scope {
-    fn resolve(&self, command_namespace: &str) -> live::Listed {
+    fn resolve(&self, command_namespace: &str) -> Option<String> {
         match self {
-            Scope::AllNamespaces => live::Listed::All,
-            Scope::Namespace(ns) => live::Listed::In(ns.clone().unwrap_or_else(|| command_namespace.to_string())),
-            Scope::Deferred => live::Listed::Nothing,
+            Scope::AllNamespaces => None,
+            Scope::Namespace(ns) => Some(ns.clone().unwrap_or_else(|| command_namespace.to_string())),
         }
     }
 }
@@ -83,14 +78,7 @@ pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded>
         let namespace =
             flags.namespace.clone().or_else(|| live::context_namespace(flags)).unwrap_or_else(|| "default".into());
         let workloads_known = !cluster.pods.is_empty() || !cluster.token_secrets.is_empty();
-        return Ok(Loaded {
-            cluster,
-            catalogue,
-            namespace,
-            connection: None,
-            service_accounts_deferred: false,
-            workloads_known,
-        });
+        return Ok(Loaded { cluster, catalogue, namespace, connection: None, workloads_known });
     }
     let conn = live::connect(flags).await?;
     let _progress = progress::Progress::start(&conn.server, conn.fetched.clone());
@@ -117,31 +105,5 @@ pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded>
     let namespace = command_namespace;
     let mut cluster = builder.build();
     cluster.notes.extend(notes);
-    let service_accounts_deferred = needs.service_accounts == Scope::Deferred;
-    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn), service_accounts_deferred, workloads_known })
-}
-
-/// Which ServiceAccounts a command turned out to need.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServiceAccountsWanted {
-    All,
-    In(std::collections::BTreeSet<String>),
-}
-
-/// Above this many namespaces, one paginated list of every ServiceAccount costs fewer requests.
-const MAX_NAMESPACED_SA_LISTS: usize = 8;
-
-/// Lists the ServiceAccounts a command needs, after a load that deferred them; a no-op otherwise.
-pub async fn load_service_accounts(loaded: &mut Loaded, wanted: &ServiceAccountsWanted) -> Result<()> {
-    let Some(conn) = loaded.connection.as_ref().filter(|_| loaded.service_accounts_deferred) else { return Ok(()) };
-    // One list per namespace, concurrently; many namespaces are one paginated list of all.
-    let namespaces: Option<Vec<String>> = match wanted {
-        ServiceAccountsWanted::In(set) if set.len() <= MAX_NAMESPACED_SA_LISTS => Some(set.iter().cloned().collect()),
-        _ => None,
-    };
-    let mut builder = ClusterBuilder::default();
-    live::load_service_accounts(conn, namespaces.as_deref(), &mut builder).await?;
-    loaded.cluster.add_service_accounts(builder.service_accounts);
-    loaded.service_accounts_deferred = false;
-    Ok(())
+    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn), workloads_known })
 }
