@@ -361,10 +361,9 @@ type GrantsBySubject = hashbrown::HashMap<Subject, (Vec<Arc<Grant>>, Option<Stri
 fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Option<Vec<usize>>]) -> GrantsBySubject {
     let mut by_subject = GrantsBySubject::new();
     for &(b, number, role) in bindings {
-        let rule_ids = matching_rules[number].as_deref().unwrap_or_default();
-        if rule_ids.is_empty() {
+        let Some((&last, others)) = matching_rules[number].as_deref().and_then(<[usize]>::split_last) else {
             continue;
-        }
+        };
         for s in &b.subjects {
             let subject = effective_subject(b, s);
             let entry = match by_subject.get_mut(&subject) {
@@ -372,18 +371,18 @@ fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Op
                 None => by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never_matches_note(b, s))),
             };
             // The last grant takes the subject; the others (a role with several matching rules) copy it.
-            let mut subject = Some(subject);
-            for (k, &i) in rule_ids.iter().enumerate() {
-                let subject = if k + 1 == rule_ids.len() { subject.take() } else { subject.clone() };
-                entry.0.push(Arc::new(Grant {
+            let grant = |i: usize, subject: Subject| {
+                Arc::new(Grant {
                     binding: ObjectRef::of_binding(b),
                     role: ObjectRef::of_role_ref(b),
                     rule_index: i,
                     rule: role.rules[i].clone(),
-                    subject: subject.unwrap_or_else(|| effective_subject(b, s)),
+                    subject,
                     scope: scope_of(b),
-                }));
-            }
+                })
+            };
+            entry.0.extend(others.iter().map(|&i| grant(i, subject.clone())));
+            entry.0.push(grant(last, subject));
         }
     }
     by_subject
