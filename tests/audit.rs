@@ -3,6 +3,9 @@
 //! binary's JSON contract, SARIF 2.1.0 (validated against the schema shipped in the serde-sarif crate), baselines and
 //! --fail-on.
 
+mod support;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -10,6 +13,7 @@ use kubectl_sa::audit::{self, AuditReport, Finding, Options, Severity};
 use kubectl_sa::model::{Cluster, ClusterBuilder};
 use predicates::prelude::*;
 use serde_json::Value;
+use support::world::World;
 
 const DIR: &str = "tests/fixtures/audit";
 const DEMO: &str = "examples/demo-cluster.yaml";
@@ -475,4 +479,47 @@ fn list_unused_needs_pods() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with("error: --unused needs the pods"));
+}
+
+/// Findings are built on demand, one ServiceAccount at a time: the summary (counted from severities alone) must
+/// match what is streamed, the stream must come in report order, and a namespace's audit must be the -A audit's
+/// findings for that namespace.
+#[test]
+fn streamed_findings_match_their_counts_order_and_selections() {
+    let mut total = 0;
+    for seed in 1..=6u64 {
+        let world = World::generate(seed);
+        let mut builder = ClusterBuilder::default();
+        kubectl_sa::source::snapshot::load_text("world", &world.manifest(), &mut builder).expect("the world loads");
+        let cluster = builder.build();
+        let all = audit::prepare(&cluster, &Options::default());
+        let findings: Vec<Finding> = all.findings().collect();
+        let mut counted: BTreeMap<Severity, usize> = BTreeMap::new();
+        for f in &findings {
+            *counted.entry(f.severity).or_default() += 1;
+        }
+        let mut expected = all.counts();
+        expected.retain(|_, n| *n > 0);
+        assert_eq!(expected, counted, "seed {seed}: counts from severities vs findings streamed");
+        let mut sorted = findings.clone();
+        audit::sort_findings(&mut sorted);
+        let key = |f: &Finding| f.fingerprint.clone();
+        assert_eq!(
+            findings.iter().map(key).collect::<Vec<_>>(),
+            sorted.iter().map(key).collect::<Vec<_>>(),
+            "seed {seed}: report order"
+        );
+        for ns in world.namespaces.iter().take(3) {
+            let options = Options { only_namespace: Some(ns.clone()), ..Options::default() };
+            let one: Vec<String> = audit::prepare(&cluster, &options).findings().map(|f| f.fingerprint).collect();
+            let filtered: Vec<String> = findings
+                .iter()
+                .filter(|f| f.service_account.namespace == *ns || f.service_account.name == "*")
+                .map(key)
+                .collect();
+            assert_eq!(one, filtered, "seed {seed}: namespace {ns}");
+        }
+        total += findings.len();
+    }
+    assert!(total > 100, "the worlds give findings to compare ({total})");
 }

@@ -2,7 +2,7 @@
 //! A finding is matched by its fingerprint (id, ServiceAccount, severity and scope), so a finding that grows
 //! (a new namespace, a higher severity) shows up again.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -31,25 +31,24 @@ pub struct Entry {
     pub fingerprint: String,
 }
 
-impl Baseline {
-    pub fn of(findings: &[Finding]) -> Baseline {
-        Baseline {
-            api_version: API_VERSION.into(),
-            kind: KIND.into(),
-            findings: findings
-                .iter()
-                .map(|f| Entry {
-                    id: f.id.clone(),
-                    service_account: super::SaRef {
-                        namespace: f.service_account.namespace.clone(),
-                        name: f.service_account.name.clone(),
-                    },
-                    severity: f.severity,
-                    scope: f.scope.clone(),
-                    fingerprint: f.fingerprint.clone(),
-                })
-                .collect(),
+impl Entry {
+    pub fn of(f: &Finding) -> Entry {
+        Entry {
+            id: f.id.clone(),
+            service_account: super::SaRef {
+                namespace: f.service_account.namespace.clone(),
+                name: f.service_account.name.clone(),
+            },
+            severity: f.severity,
+            scope: f.scope.clone(),
+            fingerprint: f.fingerprint.clone(),
         }
+    }
+}
+
+impl Baseline {
+    pub fn new(findings: Vec<Entry>) -> Baseline {
+        Baseline { api_version: API_VERSION.into(), kind: KIND.into(), findings }
     }
 
     pub fn read(path: &Path) -> Result<Baseline> {
@@ -79,11 +78,8 @@ impl Baseline {
         std::fs::write(path, text).with_context(|| format!("cannot write --write-baseline {}", path.display()))
     }
 
-    /// Removes the findings the baseline knows; returns how many were hidden.
-    pub fn suppress(&self, findings: &mut Vec<Finding>) -> usize {
-        let known: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
-        let before = findings.len();
-        findings.retain(|f| !known.contains(f.fingerprint.as_str()));
-        before - findings.len()
+    /// The fingerprints of the findings the baseline hides.
+    pub fn fingerprints(&self) -> HashSet<&str> {
+        self.findings.iter().map(|e| e.fingerprint.as_str()).collect()
     }
 }

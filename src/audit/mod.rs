@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{BindingKind, Cluster, Rule, Subject};
+use crate::model::{BindingId, BindingKind, Cluster, Rule, Subject};
 use crate::rbac::access::{IdentityRules, Matched};
 use crate::rbac::request::{AUTHENTICATED_GROUP, MASTERS_GROUP, parse_sa_username};
 use crate::rbac::{ObjectRef, UserInfo, matching_subject};
@@ -180,6 +180,12 @@ impl Options {
         self.only_namespace.as_ref().is_none_or(|ns| *ns == sa.namespace)
             && self.only_service_account.as_ref().is_none_or(|only| only == sa)
     }
+
+    /// SA-25 findings concern every identity of a group: every namespace has them, and one ServiceAccount has
+    /// those of system:authenticated.
+    fn shows_everyone(&self, f: &Finding) -> bool {
+        self.only_service_account.is_none() || f.subject.as_ref().is_some_and(|s| s.name == AUTHENTICATED_GROUP)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,76 +198,213 @@ pub struct AuditReport {
     pub service_accounts: usize,
 }
 
-impl AuditReport {
-    /// The highest severity of each ServiceAccount (SA-25 excluded).
-    pub fn highest_by_sa(&self) -> HashMap<(String, String), Severity> {
-        let mut out: HashMap<(String, String), Severity> = HashMap::new();
-        for f in self.findings.iter().filter(|f| f.subject.is_none()) {
-            let e =
-                out.entry((f.service_account.namespace.clone(), f.service_account.name.clone())).or_insert(f.severity);
-            *e = (*e).max(f.severity);
+// ---------------------------------------------------------------------------------------------------------------
+// Phase 1: where each pattern is held.
+//
+// Phase 1 keeps its facts for every ServiceAccount until the fixed point is reached (tens of thousands on large
+// clusters), so they borrow from the cluster instead of copying names: a grant is a binding id and a rule, and
+// the subject and texts of its chain are built only when a finding is written.
+
+/// A catalogue permission held, e.g. `create pods`. Small, because phase 1 holds about a million of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Perm<'a> {
+    Text(&'static str),
+    /// SA-02: a rule with a wildcard (its text is built when a finding is written).
+    Wildcard(&'a Rule),
+    /// SA-24 / SA-27: facts found outside RBAC.
+    Owned(Box<str>),
+}
+
+impl Perm<'_> {
+    /// The permission of a probe, e.g. `create pods/exec`: one text per probe for the whole process.
+    fn of(pr: &Probe) -> Perm<'static> {
+        type Key = (&'static str, &'static str, &'static str, &'static str);
+        static TEXTS: std::sync::LazyLock<std::sync::Mutex<HashMap<Key, &'static str>>> =
+            std::sync::LazyLock::new(Default::default);
+        let mut texts = TEXTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let text = texts.entry((pr.verb, pr.group, pr.resource, pr.subresource)).or_insert_with(|| {
+            let mut s = format!("{} {}", pr.verb, pr.resource);
+            if !pr.group.is_empty() {
+                s.push('.');
+                s.push_str(pr.group);
+            }
+            if !pr.subresource.is_empty() {
+                s.push('/');
+                s.push_str(pr.subresource);
+            }
+            // Bounded: the catalogue's probes are a fixed set of about a hundred.
+            Box::leak(s.into_boxed_str())
+        });
+        Perm::Text(text)
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Perm::Text(t) => (*t).to_string(),
+            Perm::Wildcard(rule) => format!("wildcard rule {rule}"),
+            Perm::Owned(t) => t.to_string(),
         }
-        out
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Phase 1: where each pattern is held.
+/// Adds a permission to a short list unless it is there.
+fn add_perm<'a>(perms: &mut Vec<Perm<'a>>, p: Perm<'a>) {
+    if !perms.contains(&p) {
+        perms.push(p);
+    }
+}
+
+/// Units by scope, sorted by scope. Most hits have one or two scopes; a BTreeMap node has room for eleven.
+#[derive(Debug, Clone, Default)]
+struct Units<'a>(Vec<(&'a str, Unit<'a>)>);
+
+impl<'a> Units<'a> {
+    fn one(scope: &'a str, unit: Unit<'a>) -> Self {
+        Units(vec![(scope, unit)])
+    }
+
+    fn position(&self, scope: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(s, _)| (*s).cmp(scope))
+    }
+
+    /// The unit of a scope, added if missing.
+    fn entry(&mut self, scope: &'a str) -> &mut Unit<'a> {
+        let i = match self.position(scope) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (scope, Unit::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    fn get(&self, scope: &str) -> Option<&Unit<'a>> {
+        self.position(scope).ok().map(|i| &self.0[i].1)
+    }
+
+    fn get_mut(&mut self, scope: &str) -> Option<&mut Unit<'a>> {
+        self.position(scope).ok().map(|i| &mut self.0[i].1)
+    }
+
+    fn contains_key(&self, scope: &str) -> bool {
+        self.position(scope).is_ok()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a str, &Unit<'a>)> {
+        self.0.iter().map(|(s, u)| (*s, u))
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&'a str, &mut Unit<'a>)> {
+        self.0.iter_mut().map(|(s, u)| (*s, u))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.0.iter().map(|(s, _)| *s)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Unit<'a>> {
+        self.0.iter().map(|(_, u)| u)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Unit<'a>> {
+        self.0.iter_mut().map(|(_, u)| u)
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&str, &Unit<'a>) -> bool) {
+        self.0.retain(|(s, u)| keep(s, u));
+    }
+
+    /// Gives back spare capacity: phase 1 keeps its units until the end.
+    fn shrink(&mut self) {
+        self.0.shrink_to_fit();
+        for (_, u) in &mut self.0 {
+            u.permissions.shrink_to_fit();
+        }
+    }
+}
 
 /// Where one pattern is held within one scope ("cluster" or a namespace).
 #[derive(Debug, Clone, Default)]
-struct Unit {
+struct Unit<'a> {
     /// Held for any name.
     any: bool,
     /// Held only for these names.
-    names: BTreeSet<String>,
-    permissions: BTreeSet<String>,
+    names: BTreeSet<&'a str>,
+    permissions: Vec<Perm<'a>>,
 }
 
-/// Where one pattern is held, by scope, with the chains that grant it (each with the unit it supports).
+/// One binding -> role -> rule chain of a ServiceAccount, as phase 1 keeps it (see [`Chain`]).
+#[derive(Debug, Clone)]
+struct Grant<'a> {
+    /// The unit (scope key of [`Hit::units`]) this grant supports.
+    unit: &'a str,
+    binding: BindingId,
+    rule_index: usize,
+    rule: &'a Arc<Rule>,
+    /// "cluster" or the RoleBinding's namespace.
+    scope: &'a str,
+    permissions: Vec<Perm<'a>>,
+}
+
+/// Where one pattern is held, by scope, with the chains that grant it.
 #[derive(Debug, Clone, Default)]
-struct Hit {
-    units: BTreeMap<String, Unit>,
-    grants: Vec<(String, Chain)>,
+struct Hit<'a> {
+    units: Units<'a>,
+    grants: Vec<Grant<'a>>,
 }
 
-impl Hit {
+impl<'a> Hit<'a> {
     fn is_empty(&self) -> bool {
         self.units.is_empty()
+    }
+
+    /// Gives back spare capacity: phase 1 keeps its hits until the end.
+    fn shrink(&mut self) {
+        self.units.shrink();
+        self.grants.shrink_to_fit();
     }
 
     fn any_in(&self, scope: &str) -> bool {
         self.units.get(scope).is_some_and(|u| u.any)
     }
 
-    fn merge(&mut self, other: Hit) {
-        for (scope, u) in other.units {
-            let e = self.units.entry(scope).or_default();
+    fn merge(&mut self, other: Hit<'a>) {
+        for (scope, u) in other.units.0 {
+            let e = self.units.entry(scope);
             e.any |= u.any;
             e.names.extend(u.names);
-            e.permissions.extend(u.permissions);
+            for p in u.permissions {
+                add_perm(&mut e.permissions, p);
+            }
         }
         for g in other.grants {
-            push_chain(&mut self.grants, g.0, g.1);
+            push_grant(&mut self.grants, g);
         }
     }
 
     /// Keeps the units (and their grants) for which `keep` holds.
-    fn filter(mut self, mut keep: impl FnMut(&str, &Unit) -> bool) -> Hit {
+    fn filter(mut self, mut keep: impl FnMut(&str, &Unit<'a>) -> bool) -> Hit<'a> {
         self.units.retain(|s, u| keep(s, u));
         let units = &self.units;
-        self.grants.retain(|(unit, _)| units.contains_key(unit));
+        self.grants.retain(|g| units.contains_key(g.unit));
         self
     }
 
     /// Adds `other`'s chains and permissions to every unit of this hit (the second half of a combination).
-    fn combine(&mut self, other: &Hit) {
-        let keys: Vec<String> = self.units.keys().cloned().collect();
+    fn combine(&mut self, other: &Hit<'a>) {
+        let keys: Vec<&'a str> = self.units.keys().collect();
         for k in keys {
-            let unit = self.units.get_mut(&k).expect("key taken from the map");
-            unit.permissions.extend(other.units.values().flat_map(|u| u.permissions.iter().cloned()));
-            for (_, g) in &other.grants {
-                push_chain(&mut self.grants, k.clone(), g.clone());
+            let unit = self.units.get_mut(k).expect("key taken from the map");
+            for p in other.units.values().flat_map(|u| u.permissions.iter()) {
+                add_perm(&mut unit.permissions, p.clone());
+            }
+            for g in &other.grants {
+                push_grant(&mut self.grants, Grant { unit: k, ..g.clone() });
             }
         }
     }
@@ -280,63 +423,42 @@ const fn p(verb: &'static str, group: &'static str, resource: &'static str, sub:
     Probe { verb, group, resource, subresource: sub, namespaced: ns }
 }
 
-/// Adds a chain for a unit, merging it with one of the same binding and rule.
-fn push_chain(grants: &mut Vec<(String, Chain)>, unit: String, chain: Chain) {
-    match grants.iter_mut().find(|(u, g)| {
-        *u == unit && g.binding == chain.binding && g.rule_index == chain.rule_index && g.subject == chain.subject
-    }) {
-        Some((_, g)) => {
-            for p in chain.permissions {
-                if !g.permissions.contains(&p) {
-                    g.permissions.push(p);
-                }
+/// Adds a grant for a unit, merging it with one of the same binding and rule (for one ServiceAccount a binding
+/// always reaches it through the same subject).
+fn push_grant<'a>(grants: &mut Vec<Grant<'a>>, grant: Grant<'a>) {
+    match grants
+        .iter_mut()
+        .find(|g| g.unit == grant.unit && g.binding == grant.binding && g.rule_index == grant.rule_index)
+    {
+        Some(g) => {
+            for p in grant.permissions {
+                add_perm(&mut g.permissions, p);
             }
         }
-        None => grants.push((unit, chain)),
+        None => grants.push(grant),
     }
-}
-
-fn permission_text(pr: &Probe) -> String {
-    let mut s = format!("{} {}", pr.verb, pr.resource);
-    if !pr.group.is_empty() {
-        s.push('.');
-        s.push_str(pr.group);
-    }
-    if !pr.subresource.is_empty() {
-        s.push('/');
-        s.push_str(pr.subresource);
-    }
-    s
 }
 
 /// One ServiceAccount's rules, with what is needed to describe the chains.
 struct Identity<'a> {
     cluster: &'a Cluster,
-    user: UserInfo,
     rules: IdentityRules<'a>,
 }
 
 impl<'a> Identity<'a> {
-    fn chain(&self, m: &Matched<'_>, permission: String) -> Chain {
-        let b = self.cluster.binding(m.binding);
-        // The binding was found through this user, so some subject entry applies.
-        let (subject, how) = matching_subject(b, &self.user).unwrap_or_else(|| {
-            (Subject { kind: String::new(), name: String::new(), namespace: String::new() }, "group")
-        });
-        Chain {
-            binding: ObjectRef::of_binding(b),
-            role: ObjectRef::of_role_ref(b),
+    fn grant(m: &Matched<'a>, unit: &'a str, permission: Perm<'a>) -> Grant<'a> {
+        Grant {
+            unit,
+            binding: m.binding,
             rule_index: m.rule_index,
-            rule: m.rule.clone(),
-            subject,
-            how: how.into(),
-            scope: m.scope.to_string(),
+            rule: m.rule,
+            scope: m.scope,
             permissions: vec![permission],
         }
     }
 
-    fn add(&self, hit: &mut Hit, m: &Matched<'_>, permission: String, names_void: bool, namespace_object: bool) {
-        let mut names: BTreeSet<String> = m.rule.resource_names.iter().cloned().collect();
+    fn add(&self, hit: &mut Hit<'a>, m: &Matched<'a>, permission: Perm<'a>, names_void: bool, namespace_object: bool) {
+        let mut names: BTreeSet<&'a str> = m.rule.resource_names.iter().map(String::as_str).collect();
         if names_void && !names.is_empty() {
             // resourceNames never allow a request without a name (create on a collection).
             return;
@@ -346,26 +468,26 @@ impl<'a> Identity<'a> {
             if !names.is_empty() && !names.contains(m.scope) {
                 return;
             }
-            names = BTreeSet::from([m.scope.to_string()]);
+            names = BTreeSet::from([m.scope]);
         }
-        let unit = hit.units.entry(m.scope.to_string()).or_default();
+        let unit = hit.units.entry(m.scope);
         if names.is_empty() {
             unit.any = true;
         } else {
             unit.names.extend(names);
         }
-        unit.permissions.insert(permission.clone());
-        push_chain(&mut hit.grants, m.scope.to_string(), self.chain(m, permission));
+        add_perm(&mut unit.permissions, permission.clone());
+        push_grant(&mut hit.grants, Self::grant(m, m.scope, permission));
     }
 
     /// Where any of the probes is allowed.
-    fn hit(&self, probes: &[Probe]) -> Hit {
+    fn hit(&self, probes: &[Probe]) -> Hit<'a> {
         let mut hit = Hit::default();
         for pr in probes {
             let names_void = pr.subresource.is_empty() && matches!(pr.verb, "create" | "deletecollection");
             let namespace_object = pr.group.is_empty() && pr.resource == "namespaces" && pr.subresource.is_empty();
             for m in self.rules.matching(pr.verb, pr.group, pr.resource, pr.subresource, pr.namespaced) {
-                self.add(&mut hit, &m, permission_text(pr), names_void, namespace_object);
+                self.add(&mut hit, &m, Perm::of(pr), names_void, namespace_object);
             }
         }
         hit
@@ -374,10 +496,10 @@ impl<'a> Identity<'a> {
 
 /// A pattern held by one ServiceAccount, before severities. `mode` distinguishes variants of one entry.
 #[derive(Debug, Clone)]
-struct Candidate {
+struct Candidate<'a> {
     id: &'static str,
     mode: Mode,
-    hit: Hit,
+    hit: Hit<'a>,
     details: Vec<String>,
 }
 
@@ -413,10 +535,11 @@ const ADMISSION: &[&str] = &[
     "mutatingadmissionpolicybindings",
 ];
 
-fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
+fn rbac_candidates<'a>(id: &Identity<'a>) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
-    let mut push = |cid: &'static str, mode: Mode, hit: Hit| {
+    let mut push = |cid: &'static str, mode: Mode, mut hit: Hit<'a>| {
         if !hit.is_empty() {
+            hit.shrink();
             out.push(Candidate { id: cid, mode, hit, details: Vec::new() });
         }
     };
@@ -424,26 +547,25 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
 
     // SA-01: a full-wildcard rule. The probe `* * *` matches exactly the rules listing `*` in all three.
     let mut full = id.hit(&[p("*", "*", "*", "", true)]);
-    for (_, g) in &mut full.grants {
-        g.permissions = vec!["* *.*".into()];
+    for g in &mut full.grants {
+        g.permissions = vec![Perm::Text("* *.*")];
     }
     for u in full.units.values_mut() {
-        u.permissions = BTreeSet::from(["* *.*".to_string()]);
+        u.permissions = vec![Perm::Text("* *.*")];
     }
     // Any binding to cluster-admin, whatever its rules say.
     for m in id.rules.all() {
         let b = id.cluster.binding(m.binding);
         if b.role_ref.kind == "ClusterRole" && b.role_ref.name == "cluster-admin" && m.rule_index == 0 {
-            let unit = full.units.entry(m.scope.to_string()).or_default();
+            let unit = full.units.entry(m.scope);
             unit.any = true;
-            unit.permissions.insert("cluster-admin".into());
-            let chain = id.chain(&m, "cluster-admin".into());
-            if !full.grants.iter().any(|(_, g)| g.binding == chain.binding) {
-                full.grants.push((m.scope.to_string(), chain));
+            add_perm(&mut unit.permissions, Perm::Text("cluster-admin"));
+            if !full.grants.iter().any(|g| g.binding == m.binding) {
+                full.grants.push(Identity::grant(&m, m.scope, Perm::Text("cluster-admin")));
             }
         }
     }
-    let full_bindings: BTreeSet<ObjectRef> = full.grants.iter().map(|(_, g)| g.binding.clone()).collect();
+    let full_bindings: BTreeSet<BindingId> = full.grants.iter().map(|g| g.binding).collect();
     push("SA-01", Mode::Normal, full);
 
     // SA-02: any `*` in verbs, resources or apiGroups (rules of SA-01 bindings are reported there).
@@ -458,11 +580,10 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
             // nonResourceURLs rules are never reached through a RoleBinding.
             continue;
         }
-        let b = id.cluster.binding(m.binding);
-        if full_bindings.contains(&ObjectRef::of_binding(b)) {
+        if full_bindings.contains(&m.binding) {
             continue;
         }
-        id.add(&mut wild, &m, format!("wildcard rule {r}"), false, false);
+        id.add(&mut wild, &m, Perm::Wildcard(r), false, false);
     }
     push("SA-02", Mode::Normal, wild);
 
@@ -488,7 +609,7 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
     push("SA-08", Mode::Normal, id.hit(&[p("update", "", "pods", "", true), p("patch", "", "pods", "", true)]));
     let exec_create = id.hit(&[p("create", "", "pods", "exec", true), p("create", "", "pods", "attach", true)]);
     let exec_get = id.hit(&[p("get", "", "pods", "exec", true), p("get", "", "pods", "attach", true)]);
-    let covered: BTreeSet<String> = exec_create.units.keys().cloned().collect();
+    let covered: BTreeSet<&str> = exec_create.units.keys().collect();
     let cluster_covered = exec_create.any_in("cluster");
     push("SA-09", Mode::Normal, exec_create);
     push("SA-09", Mode::GetOnly, exec_get.filter(|s, _| !cluster_covered && !covered.contains(s)));
@@ -520,10 +641,12 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
         let mut full = bind.clone().filter(|s, _| can_create(s));
         for (scope, unit) in full.units.iter_mut() {
             // The create grants that make this unit exploitable: cluster-wide ones, or those of its namespace.
-            for (k, g) in &create.grants {
-                if k == "cluster" || k == scope {
-                    push_chain(&mut full.grants, scope.clone(), g.clone());
-                    unit.permissions.extend(g.permissions.iter().cloned());
+            for g in &create.grants {
+                if g.unit == "cluster" || g.unit == scope {
+                    push_grant(&mut full.grants, Grant { unit: scope, ..g.clone() });
+                    for p in &g.permissions {
+                        add_perm(&mut unit.permissions, p.clone());
+                    }
                 }
             }
         }
@@ -609,7 +732,7 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
     for c in &mut out {
         if c.id == "SA-23" {
             for u in c.hit.units.values_mut() {
-                u.names.retain(|n| n == "aws-auth");
+                u.names.retain(|n| *n == "aws-auth");
             }
         }
     }
@@ -617,32 +740,30 @@ fn rbac_candidates(id: &Identity<'_>) -> Vec<Candidate> {
 }
 
 /// Everything phase 1 learns about one ServiceAccount.
-struct SaFacts {
+struct SaFacts<'a> {
     sa: SaRef,
     exists: bool,
-    candidates: Vec<Candidate>,
+    candidates: Vec<Candidate<'a>>,
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Phase 2: severities, escalations, fixed point.
 
-struct Ctx<'a> {
+struct Ctx {
     privileged: BTreeSet<String>,
     /// ServiceAccount -> its CRITICAL findings (existing ServiceAccounts only).
     powerful: BTreeMap<SaRef, Vec<String>>,
     /// ServiceAccount -> its cloud identities.
-    cloud: &'a BTreeMap<SaRef, Vec<String>>,
+    cloud: BTreeMap<SaRef, Vec<String>>,
     /// Powerful ServiceAccounts by namespace, rebuilt per iteration.
     powerful_by_ns: BTreeMap<String, BTreeSet<String>>,
     /// ServiceAccounts with a cloud identity that are not powerful, by namespace.
     cloud_by_ns: BTreeMap<String, BTreeSet<String>>,
     /// Pods by namespace: pod name -> ServiceAccount.
-    pods_by_ns: &'a BTreeMap<String, BTreeMap<String, String>>,
+    pods_by_ns: BTreeMap<String, BTreeMap<String, String>>,
     /// The ServiceAccounts pods run as, by namespace.
-    pod_sas_by_ns: &'a BTreeMap<String, BTreeSet<String>>,
+    pod_sas_by_ns: BTreeMap<String, BTreeSet<String>>,
     workloads_known: bool,
-    /// Severity-only pass: no escalation lists are built.
-    light: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -655,30 +776,33 @@ enum Target {
     NamedSa(&'static str),
 }
 
-impl Ctx<'_> {
+impl Ctx {
     fn privileged_scope(&self, scope: &str) -> bool {
         scope == "cluster" || self.privileged.contains(scope)
     }
 
     /// The ServiceAccounts whose power `holder` can take through `target` in `scope`: powerful ones first, at most
     /// [`MAX_ESCALATIONS`] of them. Scans stop as soon as the list is full, so a cluster-wide grant in a cluster
-    /// with thousands of powerful ServiceAccounts costs no more than a namespaced one.
-    fn targets(&self, target: Target, holder: &SaRef, scope: &str, unit: &Unit) -> Targets {
+    /// with thousands of powerful ServiceAccounts costs no more than a namespaced one. `light` (severity only)
+    /// builds no list.
+    fn targets(&self, target: Target, holder: &SaRef, scope: &str, unit: &Unit<'_>, light: bool) -> Targets {
         let mut out = Targets::default();
         // Severity-only passes need one target at most: powerful ones come first.
-        let limit = if self.light { 1 } else { MAX_ESCALATIONS };
-        let (via, pods_only, names): (&str, bool, Option<BTreeSet<&String>>) = match target {
+        let limit = if light { 1 } else { MAX_ESCALATIONS };
+        let (via, pods_only, names): (&str, bool, Option<BTreeSet<&str>>) = match target {
             Target::AnySa(v) => (v, false, None),
-            Target::NamedSa(v) => (v, false, (!unit.any).then(|| unit.names.iter().collect())),
+            Target::NamedSa(v) => (v, false, (!unit.any).then(|| unit.names.iter().copied().collect())),
             Target::PodSas(v) if !self.workloads_known => (v, false, None),
             Target::PodSas(v) if unit.any => (v, true, None),
             Target::PodSas(v) => {
                 // Pods by name: their ServiceAccounts, in the namespaces in scope.
-                let sas: BTreeSet<&String> = self
+                let sas: BTreeSet<&str> = self
                     .pods_by_ns
                     .iter()
                     .filter(|(ns, _)| scope == "cluster" || ns.as_str() == scope)
-                    .flat_map(|(_, pods)| pods.iter().filter(|(p, _)| unit.names.contains(*p)).map(|(_, sa)| sa))
+                    .flat_map(|(_, pods)| {
+                        pods.iter().filter(|(p, _)| unit.names.contains(p.as_str())).map(|(_, sa)| sa.as_str())
+                    })
                     .collect();
                 (v, false, Some(sas))
             }
@@ -691,9 +815,9 @@ impl Ctx<'_> {
             };
             'ns: for (ns, members) in namespaces {
                 let run_pods = self.pod_sas_by_ns.get(ns.as_str());
-                let mut candidates: Box<dyn Iterator<Item = &String>> = match &names {
+                let mut candidates: Box<dyn Iterator<Item = &str>> = match &names {
                     Some(n) => Box::new(n.iter().copied().filter(|x| members.contains(*x))),
-                    None => Box::new(members.iter()),
+                    None => Box::new(members.iter().map(String::as_str)),
                 };
                 for name in &mut candidates {
                     if (pods_only && !run_pods.is_some_and(|s| s.contains(name)))
@@ -707,10 +831,10 @@ impl Ctx<'_> {
                     }
                     out.found += 1;
                     out.any_powerful |= pass;
-                    if self.light {
+                    if light {
                         continue;
                     }
-                    let sa = SaRef { namespace: ns.clone(), name: name.clone() };
+                    let sa = SaRef { namespace: ns.clone(), name: name.to_string() };
                     out.list.push(Escalation {
                         findings: self.powerful.get(&sa).cloned().unwrap_or_default(),
                         cloud_identities: self.cloud.get(&sa).cloned().unwrap_or_default(),
@@ -766,7 +890,14 @@ impl Targets {
 
 /// Severity of one unit of a candidate, and the escalations it opens. None drops the unit (SA-05 outside
 /// namespaces with powerful ServiceAccounts).
-fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit) -> Option<(Severity, Targets)> {
+fn assess(
+    c: &Candidate<'_>,
+    ctx: &Ctx,
+    holder: &SaRef,
+    scope: &str,
+    unit: &Unit<'_>,
+    light: bool,
+) -> Option<(Severity, Targets)> {
     use Severity::*;
     let narrowed = !unit.any;
     let cluster = scope == "cluster";
@@ -774,7 +905,7 @@ fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit
     let ns_level = |base: Severity| if privileged { Critical } else { base };
     let lower_if = |s: Severity, cond: bool| if cond { s.lower() } else { s };
     let with_targets = |t: Target, base: Severity, narrowable: bool| {
-        let esc = ctx.targets(t, holder, scope, unit);
+        let esc = ctx.targets(t, holder, scope, unit, light);
         let sev = match esc.severity() {
             Some(Critical) => Critical,
             other => {
@@ -789,7 +920,7 @@ fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit
         ("SA-02", _) => (if cluster { Medium } else { Low }, Targets::default()),
         ("SA-03" | "SA-04", _) => (lower_if(ns_level(High), narrowed), Targets::default()),
         ("SA-05", _) => {
-            let esc = ctx.targets(Target::AnySa("create a legacy token Secret for it"), holder, scope, unit);
+            let esc = ctx.targets(Target::AnySa("create a legacy token Secret for it"), holder, scope, unit, light);
             let sev = match esc.severity() {
                 Some(s) => s,
                 None if privileged => Critical,
@@ -800,7 +931,9 @@ fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit
         ("SA-06", _) => with_targets(Target::AnySa("run a pod as it"), High, false),
         ("SA-07", _) => with_targets(Target::AnySa("run a workload as it"), High, false),
         ("SA-08", _) => with_targets(Target::PodSas("replace the image of its pod"), High, true),
-        ("SA-09", Mode::GetOnly) => (Medium, ctx.targets(Target::PodSas("exec into its pod"), holder, scope, unit)),
+        ("SA-09", Mode::GetOnly) => {
+            (Medium, ctx.targets(Target::PodSas("exec into its pod"), holder, scope, unit, light))
+        }
         ("SA-09", _) => with_targets(Target::PodSas("exec into its pod"), High, true),
         ("SA-10", _) => with_targets(Target::PodSas("add a debug container to its pod"), High, true),
         ("SA-11", _) => (Critical, Targets::default()),
@@ -808,13 +941,13 @@ fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit
         ("SA-13", _) => (lower_if(ns_level(High), narrowed), Targets::default()),
         ("SA-14", Mode::BindOnly) => (Medium, Targets::default()),
         ("SA-14", _) => {
-            let powerful_names = unit.names.iter().any(|n| matches!(n.as_str(), "cluster-admin" | "admin" | "edit"));
+            let powerful_names = unit.names.iter().any(|n| matches!(*n, "cluster-admin" | "admin" | "edit"));
             (lower_if(ns_level(High), narrowed && !powerful_names), Targets::default())
         }
         ("SA-15", _) => (if cluster { High } else { Medium }, Targets::default()),
         ("SA-16", Mode::ServiceAccounts) => with_targets(Target::NamedSa("impersonate it"), High, false),
         ("SA-16", _) => {
-            let masters = unit.names.iter().any(|n| n == MASTERS_GROUP || n.starts_with("system:"));
+            let masters = unit.names.iter().any(|n| *n == MASTERS_GROUP || n.starts_with("system:"));
             (if narrowed && !masters { High } else { Critical }, Targets::default())
         }
         ("SA-17", _) => (Critical, Targets::default()),
@@ -833,17 +966,16 @@ fn assess(c: &Candidate, ctx: &Ctx<'_>, holder: &SaRef, scope: &str, unit: &Unit
 }
 
 /// The ids of the CRITICAL findings of one ServiceAccount (severities only).
-fn critical_ids(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<String> {
+fn critical_ids(facts: &SaFacts<'_>, ctx: &Ctx) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     for c in &facts.candidates {
         if ids.iter().any(|i| i == c.id) {
             continue;
         }
         let cluster_any = c.hit.any_in("cluster");
-        let critical =
-            c.hit.units.iter().filter(|(s, _)| !cluster_any || *s == "cluster").any(|(scope, unit)| {
-                assess(c, ctx, &facts.sa, scope, unit).is_some_and(|(s, _)| s == Severity::Critical)
-            });
+        let critical = c.hit.units.iter().filter(|(s, _)| !cluster_any || *s == "cluster").any(|(scope, unit)| {
+            assess(c, ctx, &facts.sa, scope, unit, true).is_some_and(|(s, _)| s == Severity::Critical)
+        });
         if critical {
             ids.push(c.id.to_string());
         }
@@ -851,78 +983,115 @@ fn critical_ids(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<String> {
     ids
 }
 
-fn findings_of(facts: &SaFacts, ctx: &Ctx<'_>) -> Vec<Finding> {
+/// The severities at which one candidate becomes findings: one finding per severity.
+fn severities_of(c: &Candidate<'_>, ctx: &Ctx, holder: &SaRef) -> BTreeSet<Severity> {
+    // A cluster-wide grant for any name subsumes the namespaced ones.
+    let cluster_any = c.hit.any_in("cluster");
+    c.hit
+        .units
+        .iter()
+        .filter(|(s, _)| !cluster_any || *s == "cluster")
+        .filter_map(|(scope, unit)| assess(c, ctx, holder, scope, unit, true).map(|(s, _)| s))
+        .collect()
+}
+
+/// The chain of a grant as findings show it, with the subject that reaches the ServiceAccount.
+fn chain_of(cluster: &Cluster, user: &UserInfo, g: &Grant<'_>) -> Chain {
+    let b = cluster.binding(g.binding);
+    // The binding was found through this user, so some subject entry applies.
+    let (subject, how) = matching_subject(b, user)
+        .unwrap_or_else(|| (Subject { kind: String::new(), name: String::new(), namespace: String::new() }, "group"));
+    Chain {
+        binding: ObjectRef::of_binding(b),
+        role: ObjectRef::of_role_ref(b),
+        rule_index: g.rule_index,
+        rule: g.rule.clone(),
+        subject,
+        how: how.into(),
+        scope: g.scope.to_string(),
+        permissions: g.permissions.iter().map(Perm::text).collect(),
+    }
+}
+
+/// The findings of one ServiceAccount at one severity, in report order (by id, then fingerprint).
+fn findings_of(cluster: &Cluster, facts: &SaFacts<'_>, ctx: &Ctx, severity: Severity) -> Vec<Finding> {
+    let user = UserInfo::service_account(&facts.sa.namespace, &facts.sa.name);
     let mut out = Vec::new();
     for c in &facts.candidates {
         // A cluster-wide grant for any name subsumes the namespaced ones.
         let cluster_any = c.hit.any_in("cluster");
         let hit = &c.hit;
-        let mut by_sev: BTreeMap<Severity, Vec<(&String, &Unit, Targets)>> = BTreeMap::new();
+        let mut units: Vec<(&str, &Unit<'_>, Targets)> = Vec::new();
         for (scope, unit) in hit.units.iter().filter(|(s, _)| !cluster_any || *s == "cluster") {
-            if let Some((sev, esc)) = assess(c, ctx, &facts.sa, scope, unit) {
-                by_sev.entry(sev).or_default().push((scope, unit, esc));
+            // The severity-only pass first: escalation lists are built only for the units shown.
+            if assess(c, ctx, &facts.sa, scope, unit, true).is_none_or(|(s, _)| s != severity) {
+                continue;
+            }
+            if let Some((_, esc)) = assess(c, ctx, &facts.sa, scope, unit, false) {
+                units.push((scope, unit, esc));
             }
         }
-        for (severity, units) in by_sev.into_iter().rev() {
-            let check = catalogue::check(c.id);
-            let scope: Vec<String> = units.iter().map(|(s, _, _)| (*s).clone()).collect();
-            let scope_set: BTreeSet<&String> = units.iter().map(|(s, _, _)| *s).collect();
-            let narrowed = units.iter().all(|(_, u, _)| !u.any);
-            let resource_names: BTreeMap<String, Vec<String>> = units
-                .iter()
-                .filter(|(_, u, _)| !u.any && !u.names.is_empty())
-                .map(|(s, u, _)| ((*s).clone(), u.names.iter().cloned().collect()))
-                .collect();
-            let permissions: BTreeSet<String> =
-                units.iter().flat_map(|(_, u, _)| u.permissions.iter().cloned()).collect();
-            let grants: Vec<Chain> =
-                hit.grants.iter().filter(|(unit, _)| scope_set.contains(unit)).map(|(_, g)| g.clone()).collect();
-            let escalation_truncated = units.iter().any(|(_, _, e)| e.truncated);
-            let mut escalation: Vec<Escalation> = units.into_iter().flat_map(|(_, _, e)| e.list).collect();
-            escalation.sort_by(|a, b| {
-                a.findings.is_empty().cmp(&b.findings.is_empty()).then(a.service_account.cmp(&b.service_account))
-            });
-            escalation.dedup_by(|a, b| a.service_account == b.service_account);
-            let escalation_truncated = escalation_truncated || escalation.len() > MAX_ESCALATIONS;
-            escalation.truncate(MAX_ESCALATIONS);
-            let mut details = c.details.clone();
-            if c.mode == Mode::GetOnly {
-                details.push(
-                    "get only: exec/attach over websockets needs only get on API servers before 1.35 (or with \
-                     AuthorizePodWebsocketUpgradeCreatePermission off)"
-                        .into(),
-                );
-            }
-            if c.mode == Mode::BindOnly {
-                details.push("bind without create on rolebindings/clusterrolebindings in the same scope".into());
-            }
-            let fingerprint =
-                format!("{}/{}/{}/{}/{}", c.id, facts.sa.namespace, facts.sa.name, severity, scope.join(","));
-            out.push(Finding {
-                id: c.id.into(),
-                title: check.title.into(),
-                severity,
-                cis: check.cis.map(String::from),
-                service_account: FindingSa {
-                    namespace: facts.sa.namespace.clone(),
-                    name: facts.sa.name.clone(),
-                    exists: facts.exists,
-                },
-                subject: None,
-                scope,
-                permissions: permissions.into_iter().collect(),
-                narrowed,
-                resource_names,
-                grants,
-                escalation,
-                escalation_truncated,
-                why: check.why.into(),
-                remediation: check.remediation.into(),
-                details,
-                fingerprint,
-            });
+        if units.is_empty() {
+            continue;
         }
+        let check = catalogue::check(c.id);
+        let scope: Vec<String> = units.iter().map(|(s, _, _)| s.to_string()).collect();
+        let scope_set: BTreeSet<&str> = units.iter().map(|(s, _, _)| *s).collect();
+        let narrowed = units.iter().all(|(_, u, _)| !u.any);
+        let resource_names: BTreeMap<String, Vec<String>> = units
+            .iter()
+            .filter(|(_, u, _)| !u.any && !u.names.is_empty())
+            .map(|(s, u, _)| (s.to_string(), u.names.iter().map(|n| n.to_string()).collect()))
+            .collect();
+        let permissions: BTreeSet<String> =
+            units.iter().flat_map(|(_, u, _)| u.permissions.iter().map(Perm::text)).collect();
+        let grants: Vec<Chain> =
+            hit.grants.iter().filter(|g| scope_set.contains(g.unit)).map(|g| chain_of(cluster, &user, g)).collect();
+        let escalation_truncated = units.iter().any(|(_, _, e)| e.truncated);
+        let mut escalation: Vec<Escalation> = units.into_iter().flat_map(|(_, _, e)| e.list).collect();
+        escalation.sort_by(|a, b| {
+            a.findings.is_empty().cmp(&b.findings.is_empty()).then(a.service_account.cmp(&b.service_account))
+        });
+        escalation.dedup_by(|a, b| a.service_account == b.service_account);
+        let escalation_truncated = escalation_truncated || escalation.len() > MAX_ESCALATIONS;
+        escalation.truncate(MAX_ESCALATIONS);
+        let mut details = c.details.clone();
+        if c.mode == Mode::GetOnly {
+            details.push(
+                "get only: exec/attach over websockets needs only get on API servers before 1.35 (or with \
+                 AuthorizePodWebsocketUpgradeCreatePermission off)"
+                    .into(),
+            );
+        }
+        if c.mode == Mode::BindOnly {
+            details.push("bind without create on rolebindings/clusterrolebindings in the same scope".into());
+        }
+        let fingerprint = format!("{}/{}/{}/{}/{}", c.id, facts.sa.namespace, facts.sa.name, severity, scope.join(","));
+        out.push(Finding {
+            id: c.id.into(),
+            title: check.title.into(),
+            severity,
+            cis: check.cis.map(String::from),
+            service_account: FindingSa {
+                namespace: facts.sa.namespace.clone(),
+                name: facts.sa.name.clone(),
+                exists: facts.exists,
+            },
+            subject: None,
+            scope,
+            permissions: permissions.into_iter().collect(),
+            narrowed,
+            resource_names,
+            grants,
+            escalation,
+            escalation_truncated,
+            why: check.why.into(),
+            remediation: check.remediation.into(),
+            details,
+            fingerprint,
+        });
     }
+    out.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
     out
 }
 
@@ -1011,20 +1180,24 @@ fn sa25(cluster: &Cluster) -> Vec<Finding> {
 /// Every ServiceAccount the audit looks at: the existing ones, and the missing ones bindings name (directly or
 /// through their User alias).
 pub fn service_accounts(cluster: &Cluster) -> BTreeMap<SaRef, bool> {
-    let mut out: BTreeMap<SaRef, bool> = cluster
-        .service_accounts
-        .keys()
-        .map(|(ns, name)| (SaRef { namespace: ns.clone(), name: name.clone() }, true))
-        .collect();
+    sa_names(cluster)
+        .into_iter()
+        .map(|((namespace, name), exists)| (SaRef { namespace: namespace.into(), name: name.into() }, exists))
+        .collect()
+}
+
+/// [`service_accounts`], borrowing the names from the cluster.
+fn sa_names(cluster: &Cluster) -> BTreeMap<(&str, &str), bool> {
+    let mut out: BTreeMap<(&str, &str), bool> =
+        cluster.service_accounts.keys().map(|(ns, name)| ((ns.as_str(), name.as_str()), true)).collect();
     for (_, b) in cluster.all_bindings() {
         for s in &b.subjects {
             let r = match s.kind.as_str() {
                 "ServiceAccount" => {
                     let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
-                    (!ns.is_empty() && !s.name.is_empty())
-                        .then(|| SaRef { namespace: ns.clone(), name: s.name.clone() })
+                    (!ns.is_empty() && !s.name.is_empty()).then_some((ns.as_str(), s.name.as_str()))
                 }
-                "User" => parse_sa_username(&s.name).map(|(ns, n)| SaRef { namespace: ns.into(), name: n.into() }),
+                "User" => parse_sa_username(&s.name),
                 _ => None,
             };
             if let Some(r) = r {
@@ -1035,32 +1208,85 @@ pub fn service_accounts(cluster: &Cluster) -> BTreeMap<SaRef, bool> {
     out
 }
 
-/// Runs the whole catalogue on every ServiceAccount of the cluster.
-pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
-    let sas = service_accounts(cluster);
-    let mut pods_by_ns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut pods_by_sa: HashMap<(String, String), usize> = HashMap::new();
-    for p in &cluster.pods {
-        pods_by_ns.entry(p.namespace.clone()).or_default().insert(p.name.clone(), p.service_account.clone());
-        *pods_by_sa.entry((p.namespace.clone(), p.service_account.clone())).or_default() += 1;
+/// The audit of a cluster at its fixed point. Findings are built on demand, one ServiceAccount at a time, in
+/// report order ([`Audit::findings`]): a large cluster has a hundred thousand of them, and holding them all (with
+/// their chains and escalations) took several times the memory of the cluster itself.
+pub struct Audit<'a> {
+    cluster: &'a Cluster,
+    facts: Vec<SaFacts<'a>>,
+    ctx: Ctx,
+    /// SA-25 findings (all CRITICAL, ServiceAccount `*/*`), sorted, as the options select them.
+    everyone: Vec<Finding>,
+    /// (severity, index in `facts`, number of findings) for the ServiceAccounts shown, in report order.
+    order: Vec<(Severity, usize, usize)>,
+    /// The privileged namespaces the severities used (seed plus those holding CRITICAL ServiceAccounts).
+    pub privileged_namespaces: Vec<String>,
+    /// How many ServiceAccounts were evaluated (existing ones and missing ones bindings name).
+    pub service_accounts: usize,
+}
+
+impl<'a> Audit<'a> {
+    /// How many findings of each severity [`Audit::findings`] yields.
+    pub fn counts(&self) -> BTreeMap<Severity, usize> {
+        let mut out = BTreeMap::new();
+        *out.entry(Severity::Critical).or_default() += self.everyone.len();
+        for &(severity, _, n) in &self.order {
+            *out.entry(severity).or_default() += n;
+        }
+        out
     }
+
+    /// The findings, most severe first, then by ServiceAccount, id and fingerprint; at most one ServiceAccount's
+    /// findings of one severity are held at a time.
+    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
+        // SA-25's ServiceAccount `*` sorts before every namespace (DNS labels start with [a-z0-9]), and its
+        // findings are CRITICAL: they come first.
+        self.everyone.iter().cloned().chain(
+            self.order
+                .iter()
+                .flat_map(|&(severity, i, _)| findings_of(self.cluster, &self.facts[i], &self.ctx, severity)),
+        )
+    }
+
+    /// Every finding in one report (for small selections: one ServiceAccount, one namespace).
+    pub fn report(&self) -> AuditReport {
+        AuditReport {
+            findings: self.findings().collect(),
+            privileged_namespaces: self.privileged_namespaces.clone(),
+            service_accounts: self.service_accounts,
+        }
+    }
+}
+
+/// Runs the whole catalogue on every ServiceAccount of the cluster and collects the findings.
+pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
+    prepare(cluster, options).report()
+}
+
+/// Runs the catalogue on every ServiceAccount of the cluster up to the severities' fixed point.
+pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
+    let sas = sa_names(cluster);
+    let mut pods_by_ns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut pods_by_sa: HashMap<(&str, &str), usize> = HashMap::new();
     let mut pod_sas_by_ns: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in &cluster.pods {
+        pods_by_ns.entry(p.namespace.clone()).or_default().insert(p.name.clone(), p.service_account.clone());
+        *pods_by_sa.entry((p.namespace.as_str(), p.service_account.as_str())).or_default() += 1;
         pod_sas_by_ns.entry(p.namespace.clone()).or_default().insert(p.service_account.clone());
     }
 
     let mut facts = Vec::with_capacity(sas.len());
     let mut cloud: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
-    for (sa, exists) in &sas {
-        let user = UserInfo::service_account(&sa.namespace, &sa.name);
-        let identity = Identity { cluster, rules: IdentityRules::new(cluster, &user), user };
+    for (&(namespace, name), &exists) in &sas {
+        let sa = SaRef { namespace: namespace.to_string(), name: name.to_string() };
+        let user = UserInfo::service_account(namespace, name);
+        let identity = Identity { cluster, rules: IdentityRules::new(cluster, &user) };
         let mut candidates = rbac_candidates(&identity);
-        let key = (sa.namespace.clone(), sa.name.clone());
-        let object = cluster.service_accounts.get(&key);
-        let pod_count = pods_by_sa.get(&key).copied().unwrap_or(0);
+        let object = cluster.service_account(namespace, name);
+        let pod_count = pods_by_sa.get(&(namespace, name)).copied().unwrap_or(0);
         // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
         if pod_count > 0 || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
-            let report = crate::authn::analyse(cluster, &sa.namespace, &sa.name, false, options.workloads_known);
+            let report = crate::authn::analyse(cluster, namespace, name, false, options.workloads_known);
             if !report.cloud_identities.is_empty() {
                 let ids: Vec<String> = report
                     .cloud_identities
@@ -1079,13 +1305,13 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
                     .map(|c| format!("{} {} ({})", c.provider, c.identity, c.source))
                     .collect();
                 details.extend(report.warnings.iter().filter(|w| !w.contains("legacy token")).cloned());
-                if *exists {
+                if exists {
                     cloud.insert(sa.clone(), ids.clone());
                 }
-                candidates.push(workload_candidate("SA-27", &sa.namespace, ids, details));
+                candidates.push(workload_candidate("SA-27", namespace, ids, details));
             }
         }
-        if sa.name == "default" && *exists {
+        if name == "default" && exists {
             let mut reasons = Vec::new();
             if pod_count > 0 {
                 reasons.push(format!("{pod_count} pod(s) run as the namespace's default ServiceAccount (CIS 5.1.5)"));
@@ -1097,15 +1323,10 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
                 );
             }
             if !reasons.is_empty() {
-                candidates.push(workload_candidate(
-                    "SA-24",
-                    &sa.namespace,
-                    vec!["default ServiceAccount".into()],
-                    reasons,
-                ));
+                candidates.push(workload_candidate("SA-24", namespace, vec!["default ServiceAccount".into()], reasons));
             }
         }
-        facts.push(SaFacts { sa: sa.clone(), exists: *exists, candidates });
+        facts.push(SaFacts { sa, exists, candidates });
     }
 
     let seed: BTreeSet<String> = match &options.privileged_namespaces {
@@ -1115,17 +1336,16 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
     let mut ctx = Ctx {
         privileged: seed.clone(),
         powerful: BTreeMap::new(),
-        cloud: &cloud,
+        cloud,
         powerful_by_ns: BTreeMap::new(),
         cloud_by_ns: BTreeMap::new(),
-        pods_by_ns: &pods_by_ns,
-        pod_sas_by_ns: &pod_sas_by_ns,
+        pods_by_ns,
+        pod_sas_by_ns,
         workloads_known: options.workloads_known,
-        light: true,
     };
     ctx.rebuild_candidates();
     // Monotone: more privileged namespaces and powerful SAs only raise severities, so this ends. The iterations
-    // compute severities only; the findings are built once, at the fixed point.
+    // compute severities only; the findings are built at the fixed point.
     loop {
         let mut powerful: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
         for f in facts.iter().filter(|f| f.exists) {
@@ -1143,24 +1363,33 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
         ctx.privileged = privileged;
         ctx.rebuild_candidates();
     }
-    ctx.light = false;
-    let mut findings = Vec::new();
-    for f in facts.iter().filter(|f| options.shows(&f.sa)) {
-        findings.extend(findings_of(f, &ctx));
+    let mut order = Vec::new();
+    for (i, f) in facts.iter().enumerate().filter(|(_, f)| options.shows(&f.sa)) {
+        let mut per: BTreeMap<Severity, usize> = BTreeMap::new();
+        for c in &f.candidates {
+            for s in severities_of(c, &ctx, &f.sa) {
+                *per.entry(s).or_default() += 1;
+            }
+        }
+        order.extend(per.into_iter().map(|(s, n)| (s, i, n)));
     }
-    findings.extend(sa25(cluster));
-    sort_findings(&mut findings);
-    AuditReport { findings, privileged_namespaces: ctx.privileged.into_iter().collect(), service_accounts: sas.len() }
+    // Facts are in ServiceAccount order already.
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let privileged_namespaces = ctx.privileged.iter().cloned().collect();
+    let mut everyone: Vec<Finding> = sa25(cluster).into_iter().filter(|f| options.shows_everyone(f)).collect();
+    sort_findings(&mut everyone);
+    Audit { cluster, facts, ctx, everyone, order, privileged_namespaces, service_accounts: sas.len() }
 }
 
-fn workload_candidate(id: &'static str, namespace: &str, permissions: Vec<String>, details: Vec<String>) -> Candidate {
-    let unit = Unit { any: true, names: BTreeSet::new(), permissions: permissions.into_iter().collect() };
-    Candidate {
-        id,
-        mode: Mode::Workload,
-        hit: Hit { units: BTreeMap::from([(namespace.to_string(), unit)]), grants: Vec::new() },
-        details,
-    }
+fn workload_candidate<'a>(
+    id: &'static str,
+    namespace: &'a str,
+    permissions: Vec<String>,
+    details: Vec<String>,
+) -> Candidate<'a> {
+    let permissions = permissions.into_iter().map(|p| Perm::Owned(p.into_boxed_str())).collect();
+    let unit = Unit { any: true, names: BTreeSet::new(), permissions };
+    Candidate { id, mode: Mode::Workload, hit: Hit { units: Units::one(namespace, unit), grants: Vec::new() }, details }
 }
 
 /// Most severe first, then by ServiceAccount and id.

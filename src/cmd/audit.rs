@@ -1,19 +1,18 @@
 //! `kubectl sa audit [SA] [-n NS | -A]`: the risky-permission catalogue for every ServiceAccount, grouped by
 //! severity for people, JSON/YAML/SARIF for machines, baselines and `--fail-on` for CI.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::audit::baseline::Baseline;
-use crate::audit::{self, AuditReport, CHECKS, Finding, Options, Severity};
+use crate::audit::baseline::{Baseline, Entry};
+use crate::audit::{self, Audit, AuditReport, CHECKS, Finding, Options, Severity};
 use crate::cli::{AuditArgs, AuditOutput, ConnectionFlags};
 use crate::cmd::explain::parse_service_account;
 use crate::output::{self, dim, heading, no, warn};
-use crate::rbac::request::AUTHENTICATED_GROUP;
 use crate::source::{self, Loaded, Needs};
 
 /// Exit status when `--fail-on` finds a finding at or above its severity.
@@ -33,11 +32,11 @@ struct Summary {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Report<'a> {
+struct Report<'a, F: Serialize> {
     /// What was audited: `{allNamespaces}`, `{namespace}` or `{serviceAccount}`.
     selection: serde_json::Value,
     summary: Summary,
-    findings: &'a [Finding],
+    findings: F,
     privileged_namespaces: &'a [String],
     service_accounts_audited: usize,
     notes: &'a [String],
@@ -60,21 +59,6 @@ impl Selection {
             (None, true) => Selection::All,
             (None, false) => Selection::Namespace(loaded.namespace.clone()),
         })
-    }
-
-    pub fn keeps(&self, f: &Finding) -> bool {
-        let everyone = f.service_account.name == "*";
-        match self {
-            Selection::All => true,
-            Selection::Namespace(ns) => everyone || &f.service_account.namespace == ns,
-            Selection::ServiceAccount(ns, name) => {
-                if everyone {
-                    f.subject.as_ref().is_some_and(|s| s.name == AUTHENTICATED_GROUP)
-                } else {
-                    &f.service_account.namespace == ns && &f.service_account.name == name
-                }
-            }
-        }
     }
 
     fn json(&self) -> serde_json::Value {
@@ -101,21 +85,40 @@ pub fn load(flags: &ConnectionFlags, runtime: &tokio::runtime::Runtime) -> Resul
     runtime.block_on(source::load_with(flags, &Needs { all_workloads: true, ..Default::default() }))
 }
 
-pub fn audit_loaded(loaded: &Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> AuditReport {
+fn options(loaded: &Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> Options {
     let (only_namespace, only_service_account) = match selection {
         Selection::All => (None, None),
         Selection::Namespace(ns) => (Some(ns.clone()), None),
         Selection::ServiceAccount(ns, name) => (None, Some(audit::SaRef { namespace: ns.clone(), name: name.clone() })),
     };
-    audit::audit(
-        &loaded.cluster,
-        &Options {
-            privileged_namespaces: privileged,
-            workloads_known: loaded.workloads_known,
-            only_namespace,
-            only_service_account,
-        },
-    )
+    Options {
+        privileged_namespaces: privileged,
+        workloads_known: loaded.workloads_known,
+        only_namespace,
+        only_service_account,
+    }
+}
+
+/// The audit of a selection, with its findings built on demand.
+pub fn prepare_loaded<'a>(loaded: &'a Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> Audit<'a> {
+    audit::prepare(&loaded.cluster, &options(loaded, privileged, selection))
+}
+
+/// The audit of a selection with every finding collected.
+pub fn audit_loaded(loaded: &Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> AuditReport {
+    prepare_loaded(loaded, privileged, selection).report()
+}
+
+/// The findings a report shows, serialized as they are built (a large cluster has a hundred thousand).
+struct Streamed<'x, 'a, F> {
+    audit: &'x Audit<'a>,
+    keep: F,
+}
+
+impl<F: Fn(&Finding) -> bool> Serialize for Streamed<'_, '_, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.audit.findings().filter(|f| (self.keep)(f)))
+    }
 }
 
 pub fn run(
@@ -133,8 +136,8 @@ pub fn run(
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let loaded = load(flags, runtime)?;
     let selection = Selection::of(args.service_account.as_deref(), args.all_namespaces, &loaded)?;
-    let mut report = audit_loaded(&loaded, args.privileged_namespaces.clone(), &selection);
-    let audited = report.service_accounts;
+    let audit = prepare_loaded(&loaded, args.privileged_namespaces.clone(), &selection);
+    let audited = audit.service_accounts;
     let mut notes = loaded.cluster.notes.clone();
     if let Selection::ServiceAccount(ns, name) = &selection
         && loaded.cluster.service_account(ns, name).is_none()
@@ -150,27 +153,49 @@ pub fn run(
                 .into(),
         );
     }
-    report.findings.retain(|f| selection.keeps(f) && args.min_severity.is_none_or(|m| f.severity >= m));
-    let baselined = baseline.as_ref().map(|b| b.suppress(&mut report.findings)).unwrap_or(0);
-    if let Some(path) = &args.write_baseline {
-        Baseline::of(&report.findings).write(path)?;
+    let shown = |s: Severity| args.min_severity.is_none_or(|m| s >= m);
+    let known = baseline.as_ref().map(Baseline::fingerprints).unwrap_or_default();
+    let keep = |f: &Finding| shown(f.severity) && !known.contains(f.fingerprint.as_str());
+    // The summary comes before the findings. Without a baseline it is known from the severities; with one, the
+    // fingerprints decide, so the findings are built once more to count them.
+    let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut baselined = 0;
+    if baseline.is_some() || args.write_baseline.is_some() {
+        let mut entries = Vec::new();
+        for f in audit.findings().filter(|f| shown(f.severity)) {
+            if known.contains(f.fingerprint.as_str()) {
+                baselined += 1;
+                continue;
+            }
+            *counts.entry(f.severity).or_default() += 1;
+            if args.write_baseline.is_some() {
+                entries.push(Entry::of(&f));
+            }
+        }
+        if let Some(path) = &args.write_baseline {
+            Baseline::new(entries).write(path)?;
+        }
+    } else {
+        counts = audit.counts();
+        counts.retain(|s, _| shown(*s));
     }
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| counts.get(&s).copied().unwrap_or(0);
     let summary = Summary {
-        total: report.findings.len(),
+        total: counts.values().sum(),
         critical: count(Severity::Critical),
         high: count(Severity::High),
         medium: count(Severity::Medium),
         low: count(Severity::Low),
         baselined,
     };
+    let findings = audit.findings().filter(|f| keep(f));
     match args.output {
         Some(AuditOutput::Json) | Some(AuditOutput::Yaml) => {
             let r = Report {
                 selection: selection.json(),
                 summary,
-                findings: &report.findings,
-                privileged_namespaces: &report.privileged_namespaces,
+                findings: Streamed { audit: &audit, keep },
+                privileged_namespaces: &audit.privileged_namespaces,
                 service_accounts_audited: audited,
                 notes: &notes,
             };
@@ -185,13 +210,19 @@ pub fn run(
                 [one] if one.as_os_str() != "-" && one.is_file() => Some(one.display().to_string()),
                 _ => None,
             };
+            let report = AuditReport {
+                findings: findings.collect(),
+                privileged_namespaces: audit.privileged_namespaces.clone(),
+                service_accounts: audited,
+            };
             output::write_json(out, &audit::sarif::sarif(&report, artifact.as_deref()))?;
         }
         None | Some(AuditOutput::Wide) => {
-            print_table(out, &report, &selection, &summary, audited, &notes, args.output == Some(AuditOutput::Wide))?
+            let table = Table { selection: &selection, summary: &summary, audited, notes: &notes };
+            print_table(out, findings, &audit.privileged_namespaces, &table, args.output == Some(AuditOutput::Wide))?
         }
     }
-    let failed = args.fail_on.is_some_and(|min| report.findings.iter().any(|f| f.severity >= min));
+    let failed = args.fail_on.is_some_and(|min| counts.iter().any(|(s, n)| *s >= min && *n > 0));
     Ok(if failed { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
 }
 
@@ -278,21 +309,29 @@ fn detail(f: &Finding) -> String {
     parts.join("; ")
 }
 
+/// What the table's header and footer say.
+struct Table<'x> {
+    selection: &'x Selection,
+    summary: &'x Summary,
+    audited: usize,
+    notes: &'x [String],
+}
+
 fn print_table(
     out: &mut dyn Write,
-    report: &AuditReport,
-    selection: &Selection,
-    summary: &Summary,
-    audited: usize,
-    notes: &[String],
+    findings: impl Iterator<Item = Finding>,
+    privileged_namespaces: &[String],
+    t: &Table<'_>,
     wide: bool,
 ) -> Result<()> {
+    let summary = t.summary;
     writeln!(
         out,
         "{}",
         heading(&format!(
-            "Audit of {} ({audited} ServiceAccounts evaluated): {} CRITICAL, {} HIGH, {} MEDIUM, {} LOW{}",
-            selection.describe(),
+            "Audit of {} ({} ServiceAccounts evaluated): {} CRITICAL, {} HIGH, {} MEDIUM, {} LOW{}",
+            t.selection.describe(),
+            t.audited,
             summary.critical,
             summary.high,
             summary.medium,
@@ -304,30 +343,48 @@ fn print_table(
             }
         ))
     )?;
-    writeln!(out, "Privileged namespaces: {}", report.privileged_namespaces.join(", "))?;
-    for sev in Severity::ALL {
-        let group: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == sev).collect();
-        if group.is_empty() {
-            continue;
-        }
-        writeln!(out)?;
-        writeln!(out, "{} ({})", colored_severity(sev), group.len())?;
-        if wide {
-            for f in group {
-                print_wide(out, f)?;
+    writeln!(out, "Privileged namespaces: {}", privileged_namespaces.join(", "))?;
+    // Findings arrive most severe first: one severity's rows are held at a time.
+    let headers = ["ID", "SERVICEACCOUNT", "SCOPE", "PERMISSIONS", "VIA", "DETAIL"];
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut current: Option<Severity> = None;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for f in findings {
+        if current != Some(f.severity) {
+            if !rows.is_empty() {
+                output::write_table(out, &headers, &rows)?;
+                rows.clear();
             }
-            continue;
+            current = Some(f.severity);
+            let n = match f.severity {
+                Severity::Critical => summary.critical,
+                Severity::High => summary.high,
+                Severity::Medium => summary.medium,
+                Severity::Low => summary.low,
+            };
+            writeln!(out)?;
+            writeln!(out, "{} ({n})", colored_severity(f.severity))?;
         }
-        let rows = group
-            .iter()
-            .map(|f| {
-                vec![f.id.clone(), who(f), f.scope.join(","), compact_permissions(&f.permissions), via(f), detail(f)]
-            })
-            .collect();
-        writeln!(out, "{}", output::table(&["ID", "SERVICEACCOUNT", "SCOPE", "PERMISSIONS", "VIA", "DETAIL"], rows))?;
+        if wide {
+            print_wide(out, &f)?;
+        } else {
+            rows.push(vec![
+                f.id.clone(),
+                who(&f),
+                f.scope.join(","),
+                compact_permissions(&f.permissions),
+                via(&f),
+                detail(&f),
+            ]);
+        }
+        if !ids.contains(&f.id) {
+            ids.insert(f.id);
+        }
     }
-    if !wide && !report.findings.is_empty() {
-        let ids: BTreeSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+    if !rows.is_empty() {
+        output::write_table(out, &headers, &rows)?;
+    }
+    if !wide && !ids.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", heading("WHY, AND THE LEAST-PRIVILEGE ALTERNATIVE"))?;
         for c in CHECKS.iter().filter(|c| ids.contains(c.id)) {
@@ -336,11 +393,11 @@ fn print_table(
             writeln!(out, "  {} {}", dim("fix:"), c.remediation)?;
         }
     }
-    if report.findings.is_empty() {
+    if current.is_none() {
         writeln!(out)?;
         writeln!(out, "No findings.")?;
     }
-    for n in notes {
+    for n in t.notes {
         writeln!(out, "{}", dim(&format!("note: {n}")))?;
     }
     Ok(())

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::audit::{self, Severity};
 use crate::authn::{self, CloudIdentity, LegacyToken};
 use crate::cli::{ConnectionFlags, ListArgs, ListOutput, ListSort};
-use crate::cmd::audit::{Selection, audit_loaded, load};
+use crate::cmd::audit::{Selection, load, prepare_loaded};
 use crate::output::{self, dim, heading, no, warn};
 use crate::rbac::{ObjectRef, UserInfo, bindings_for_user};
 use crate::source::Loaded;
@@ -107,11 +107,15 @@ pub fn rows(loaded: &Loaded, namespace: Option<&str>) -> (Vec<Row>, Vec<Dangling
         Some(ns) => Selection::Namespace(ns.to_string()),
         None => Selection::All,
     };
-    let report = audit_loaded(loaded, None, &selection);
-    let highest = report.highest_by_sa();
+    // Findings are streamed: only each ServiceAccount's count and highest severity are kept.
+    let audit = prepare_loaded(loaded, None, &selection);
+    let mut highest: HashMap<(String, String), Severity> = HashMap::new();
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    for f in report.findings.iter().filter(|f| f.subject.is_none()) {
-        *counts.entry((f.service_account.namespace.clone(), f.service_account.name.clone())).or_default() += 1;
+    for f in audit.findings().filter(|f| f.subject.is_none()) {
+        let key = (f.service_account.namespace, f.service_account.name);
+        let top = highest.entry(key.clone()).or_insert(f.severity);
+        *top = (*top).max(f.severity);
+        *counts.entry(key).or_default() += 1;
     }
     let mut sas: BTreeMap<(String, String), bool> =
         audit::service_accounts(cluster).into_iter().map(|(k, v)| ((k.namespace, k.name), v)).collect();

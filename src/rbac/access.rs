@@ -76,7 +76,7 @@ impl Access {
 /// A view of one identity's rules, for answering many (verb, resource) questions quickly.
 pub struct IdentityRules<'a> {
     /// (scope, rule): scope is "cluster" for ClusterRoleBindings, else the RoleBinding's namespace.
-    rules: Vec<(String, &'a Arc<Rule>)>,
+    rules: Vec<(&'a str, &'a Arc<Rule>)>,
     /// Where each entry of `rules` comes from: the binding and the rule's index in its role.
     origins: Vec<(BindingId, usize)>,
 }
@@ -98,9 +98,8 @@ impl<'a> IdentityRules<'a> {
         for id in bindings_for_user(cluster, user) {
             let b = cluster.binding(id);
             let Ok(role) = cluster.resolve_role(b) else { continue };
-            let scope =
-                if b.kind == BindingKind::ClusterRoleBinding { "cluster".to_string() } else { b.namespace.clone() };
-            rules.extend(role.rules.iter().map(|r| (scope.clone(), r)));
+            let scope = if b.kind == BindingKind::ClusterRoleBinding { "cluster" } else { b.namespace.as_str() };
+            rules.extend(role.rules.iter().map(|r| (scope, r)));
             origins.extend((0..role.rules.len()).map(|i| (id, i)));
         }
         IdentityRules { rules, origins }
@@ -115,23 +114,23 @@ impl<'a> IdentityRules<'a> {
         resource: &str,
         subresource: &str,
         namespaced: bool,
-    ) -> impl Iterator<Item = Matched<'_>> {
+    ) -> impl Iterator<Item = Matched<'a>> {
         let namespace_object = group.is_empty() && resource == "namespaces";
-        self.rules.iter().zip(&self.origins).filter_map(move |((scope, rule), &(binding, rule_index))| {
+        self.rules.iter().zip(&self.origins).filter_map(move |(&(scope, rule), &(binding, rule_index))| {
             if scope != "cluster" && !namespaced && !namespace_object {
                 return None;
             }
             (verb_matches(rule, verb)
                 && api_group_matches(rule, group)
                 && resource_matches(rule, resource, subresource))
-            .then_some(Matched { scope: scope.as_str(), rule, binding, rule_index })
+            .then_some(Matched { scope, rule, binding, rule_index })
         })
     }
 
     /// Every rule of the identity with its scope and origin (for checks on the rules themselves, e.g. wildcards).
-    pub fn all(&self) -> impl Iterator<Item = Matched<'_>> {
-        self.rules.iter().zip(&self.origins).map(|((scope, rule), &(binding, rule_index))| Matched {
-            scope: scope.as_str(),
+    pub fn all(&self) -> impl Iterator<Item = Matched<'a>> {
+        self.rules.iter().zip(&self.origins).map(|(&(scope, rule), &(binding, rule_index))| Matched {
+            scope,
             rule,
             binding,
             rule_index,
@@ -171,13 +170,13 @@ impl<'a> IdentityRules<'a> {
     pub fn non_resource_allows(&self, verb: &str, path: &str) -> bool {
         self.rules
             .iter()
-            .any(|(scope, r)| scope == "cluster" && verb_matches(r, verb) && non_resource_url_matches(r, path))
+            .any(|(scope, r)| *scope == "cluster" && verb_matches(r, verb) && non_resource_url_matches(r, path))
     }
 
     /// The nonResourceURLs named by rules reachable through ClusterRoleBindings, with their verbs.
     pub fn non_resource_urls(&self) -> BTreeMap<String, BTreeSet<String>> {
         let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (scope, r) in &self.rules {
+        for &(scope, r) in &self.rules {
             if scope != "cluster" {
                 continue;
             }
