@@ -60,9 +60,10 @@ pub struct ConnectionFlags {
     #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
     pub request_timeout: String,
 
-    /// Objects per page when listing from the API server.
-    #[arg(long, global = true, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
-    pub chunk_size: u32,
+    /// Objects per page when listing from the API server [default: 500 for roles, cluster roles and pods, 2000 for
+    /// smaller objects]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_size: Option<u32>,
 
     /// Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin.
     /// Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests.

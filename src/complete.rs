@@ -645,7 +645,7 @@ async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<
         client,
         default_namespace,
         server,
-        chunk_size: 500,
+        chunk_size: None,
         timeout: Some(timeout),
         fetched: Default::default(),
     })

@@ -35,7 +35,7 @@ fn live_flags(c: &TestCluster) -> ConnectionFlags {
     ConnectionFlags {
         kubeconfig: Some(c.kubeconfig.clone()),
         request_timeout: "30s".into(),
-        chunk_size: 500,
+        chunk_size: None,
         ..Default::default()
     }
 }
@@ -44,7 +44,7 @@ fn snapshot_flags(path: &Path) -> ConnectionFlags {
     ConnectionFlags {
         filename: vec![path.to_path_buf()],
         request_timeout: "0".into(),
-        chunk_size: 500,
+        chunk_size: None,
         ..Default::default()
     }
 }

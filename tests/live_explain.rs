@@ -103,7 +103,7 @@ fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least
     let flags = ConnectionFlags {
         kubeconfig: Some(c.kubeconfig.clone()),
         request_timeout: "30s".into(),
-        chunk_size: 500,
+        chunk_size: None,
         ..Default::default()
     };
     let (mut denied_checked, mut with_near_miss, mut fixes) = (0, 0, 0);

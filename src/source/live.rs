@@ -18,12 +18,14 @@ use crate::model::{BindingKind, ClusterBuilder, RoleKind, raw};
 /// How many times a list restarts after its continue token expired before giving up.
 const MAX_LIST_RESTARTS: usize = 3;
 
-/// A connected client and the namespace of the selected context.
+/// A connected client and the namespace of the selected context (cheap to clone: the client is shared).
+#[derive(Clone)]
 pub struct Connection {
     pub client: Client,
     pub default_namespace: String,
     pub server: String,
-    pub chunk_size: u32,
+    /// `--chunk-size`; without it, [`page_size`] decides per resource.
+    pub chunk_size: Option<u32>,
     pub timeout: Option<Duration>,
     /// Objects received by list calls so far, for the progress spinner.
     pub fetched: super::progress::Fetched,
@@ -145,50 +147,132 @@ async fn with_timeout<T>(conn: &Connection, what: &str, fut: impl Future<Output 
 }
 
 /// Lists every object under `path` (e.g. `/api/v1/serviceaccounts`), page by page.
-pub async fn list_all<T: DeserializeOwned>(conn: &Connection, path: &str, what: &str) -> Result<Vec<T>> {
-    list_all_as(conn, path, what, None).await
-}
-
-/// Like [`list_all`], with an Accept header (e.g. metadata-only lists) and `path` possibly carrying a query.
-pub async fn list_all_as<T: DeserializeOwned>(
+pub async fn list_all<T: DeserializeOwned + Send + 'static>(
     conn: &Connection,
     path: &str,
     what: &str,
-    accept: Option<&str>,
 ) -> Result<Vec<T>> {
+    list_all_as(conn, path, what, None).await
+}
+
+/// A spawned task, cancelled when dropped: when one list fails or times out, the requests still running for it
+/// and for the others stop too.
+struct Task<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+/// [`list_all`] in a task of its own, so lists decode on every worker thread (a join in one task decodes them
+/// one after another).
+fn spawn_list<T: DeserializeOwned + Send + 'static>(
+    conn: &Connection,
+    path: String,
+    what: String,
+) -> Task<Result<Vec<T>>> {
+    let conn = conn.clone();
+    Task(tokio::spawn(async move { list_all(&conn, &path, &what).await }))
+}
+
+/// Waits for a [`spawn_list`].
+async fn joined<T>(what: &str, task: Task<Result<T>>) -> Result<T> {
+    task.await.map_err(|e| anyhow!("the task that was to {what} failed: {e}"))?
+}
+
+/// One page's body, fetched in a task of its own so the next page can be on its way while this one decodes.
+fn spawn_page(conn: &Connection, url: String, accept: Option<&'static str>) -> Task<Result<String, kube::Error>> {
+    let client = conn.client.clone();
+    Task(tokio::spawn(async move {
+        let mut req = http::Request::get(&url);
+        if let Some(a) = accept {
+            req = req.header(http::header::ACCEPT, a);
+        }
+        let req = req.body(Vec::new()).map_err(kube::Error::HttpError)?;
+        client.request_text(req).await
+    }))
+}
+
+/// The continue token of a list page, read from the start of its JSON: the API server writes `metadata` (with
+/// `continue`) before `items`. None when the page has none there or escapes it; the decoded page decides.
+fn continue_hint(body: &str) -> Option<&str> {
+    let head = &body[..body.find("\"items\"").unwrap_or(body.len())];
+    let start = head.find("\"continue\":\"")? + "\"continue\":\"".len();
+    let token = &head[start..start + head[start..].find('"')?];
+    (!token.is_empty() && !token.contains('\\')).then_some(token)
+}
+
+/// Objects per list page without `--chunk-size`: kubectl's 500 for objects that carry rules or pod specs, 2000
+/// for small ones (ServiceAccounts, bindings, namespaces, metadata-only lists). Pages of one list are sequential
+/// round trips: 20,000 ServiceAccounts take 10 pages instead of 40.
+pub fn page_size(path: &str, metadata_only: bool) -> u32 {
+    let resource = path.split('?').next().unwrap_or(path).rsplit('/').next().unwrap_or("");
+    let large = matches!(resource, "roles" | "clusterroles" | "pods") || path.contains("admissionregistration");
+    if large && !metadata_only { 500 } else { 2000 }
+}
+
+/// Like [`list_all`], with an Accept header (e.g. metadata-only lists) and `path` possibly carrying a query.
+///
+/// Pages are pipelined: the next page is requested as soon as this one's continue token is read from the start
+/// of its body, and fetched while this one decodes.
+pub async fn list_all_as<T: DeserializeOwned + Send + 'static>(
+    conn: &Connection,
+    path: &str,
+    what: &str,
+    accept: Option<&'static str>,
+) -> Result<Vec<T>> {
+    let url = |token: Option<&str>| {
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        let limit = conn.chunk_size.unwrap_or_else(|| page_size(path, accept.is_some()));
+        let mut url = format!("{path}{joiner}limit={limit}");
+        if let Some(t) = token {
+            url.push_str("&continue=");
+            url.push_str(&percent_encode(t));
+        }
+        url
+    };
     let mut restarts = 0;
     'restart: loop {
         let mut items = Vec::new();
-        let mut token: Option<String> = None;
+        let mut pending = spawn_page(conn, url(None), accept);
         loop {
-            let joiner = if path.contains('?') { '&' } else { '?' };
-            let mut url = format!("{path}{joiner}limit={}", conn.chunk_size);
-            if let Some(t) = &token {
-                url.push_str("&continue=");
-                url.push_str(&percent_encode(t));
-            }
-            let mut req = http::Request::get(&url);
-            if let Some(a) = accept {
-                req = req.header(http::header::ACCEPT, a);
-            }
-            let req = req.body(Vec::new()).context("cannot build request")?;
-            let page: Result<ListPage<T>, kube::Error> =
-                with_timeout(conn, what, async { Ok(conn.client.request::<ListPage<T>>(req).await) }).await?;
-            match page {
-                Ok(p) => {
-                    let page = p.items.unwrap_or_default();
-                    conn.fetched.add(page.len());
-                    items.extend(page);
-                    match p.metadata.continue_token.filter(|t| !t.is_empty()) {
-                        Some(t) => token = Some(t),
-                        None => return Ok(items),
-                    }
-                }
+            let body = with_timeout(conn, what, async {
+                (&mut pending).await.map_err(|e| anyhow!("the task that was to {what} failed: {e}"))
+            })
+            .await?;
+            let text = match body {
+                Ok(text) => text,
                 Err(kube::Error::Api(s)) if s.code == 410 && restarts < MAX_LIST_RESTARTS => {
                     restarts += 1;
                     continue 'restart;
                 }
                 Err(e) => return Err(describe_error(what, &conn.server, &e)),
+            };
+            let hint = continue_hint(&text).map(str::to_string);
+            let next = hint.as_deref().map(|t| spawn_page(conn, url(Some(t)), accept));
+            // Decoding a page takes milliseconds: off the async workers, which keep reading the other responses.
+            let decoded = tokio::task::spawn_blocking(move || serde_json::from_str::<ListPage<T>>(&text))
+                .await
+                .map_err(|e| anyhow!("the task that was to decode a page to {what} failed: {e}"))?;
+            let page = decoded.map_err(|e| describe_error(what, &conn.server, &kube::Error::SerdeError(e)))?;
+            let page_items = page.items.unwrap_or_default();
+            conn.fetched.add(page_items.len());
+            items.extend(page_items);
+            let token = page.metadata.continue_token.filter(|t| !t.is_empty());
+            match (token, next) {
+                (None, _) => return Ok(items),
+                (Some(t), Some(next)) if hint.as_deref() == Some(t.as_str()) => pending = next,
+                // The hint was wrong (or missing): the prefetched page, if any, is dropped and so cancelled.
+                (Some(t), _) => pending = spawn_page(conn, url(Some(&t)), accept),
             }
         }
     }
@@ -233,13 +317,23 @@ pub async fn load_objects(conn: &Connection, scope: &ListScope, builder: &mut Cl
     let (sas_path, sas_what) = collection("/api/v1", "serviceaccounts", scope.service_accounts.as_deref());
     let (roles_path, roles_what) = collection(RBAC, "roles", scope.rbac.as_deref());
     let (rbs_path, rbs_what) = collection(RBAC, "rolebindings", scope.rbac.as_deref());
+    let (croles_what, crbs_what) =
+        ("list clusterroles.rbac.authorization.k8s.io", "list clusterrolebindings.rbac.authorization.k8s.io");
+    let (sas, nss, roles, croles, rbs, crbs) = (
+        spawn_list::<raw::RawServiceAccount>(conn, sas_path, sas_what.clone()),
+        spawn_list::<raw::RawNamespace>(conn, "/api/v1/namespaces".into(), "list namespaces".into()),
+        spawn_list::<raw::RawRole>(conn, roles_path, roles_what.clone()),
+        spawn_list::<raw::RawRole>(conn, croles_path, croles_what.into()),
+        spawn_list::<raw::RawBinding>(conn, rbs_path, rbs_what.clone()),
+        spawn_list::<raw::RawBinding>(conn, crbs_path, crbs_what.into()),
+    );
     let (sas, nss, roles, croles, rbs, crbs) = tokio::try_join!(
-        list_all::<raw::RawServiceAccount>(conn, &sas_path, &sas_what),
-        list_all::<raw::RawNamespace>(conn, "/api/v1/namespaces", "list namespaces"),
-        list_all::<raw::RawRole>(conn, &roles_path, &roles_what),
-        list_all::<raw::RawRole>(conn, &croles_path, "list clusterroles.rbac.authorization.k8s.io"),
-        list_all::<raw::RawBinding>(conn, &rbs_path, &rbs_what),
-        list_all::<raw::RawBinding>(conn, &crbs_path, "list clusterrolebindings.rbac.authorization.k8s.io"),
+        joined(&sas_what, sas),
+        joined("list namespaces", nss),
+        joined(&roles_what, roles),
+        joined(croles_what, croles),
+        joined(&rbs_what, rbs),
+        joined(crbs_what, crbs),
     )?;
     sas.into_iter().for_each(|o| builder.add_service_account(o));
     nss.into_iter().for_each(|o| builder.add_namespace(o));
@@ -600,5 +694,34 @@ pub async fn dry_run(
         Ok(_) => Ok(outcome(200, String::new(), String::new())),
         Err(kube::Error::Api(s)) => Ok(outcome(s.code, s.reason.clone(), s.message.clone())),
         Err(e) => Err(describe_error(&what, &conn.server, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_continue_token_is_read_from_the_head_of_a_page() {
+        let page = r#"{"kind":"ServiceAccountList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"eyJ2Ijo","remainingItemCount":3},"items":[{"metadata":{"name":"a"}}]}"#;
+        assert_eq!(continue_hint(page), Some("eyJ2Ijo"));
+        // The last page has none; an empty one is none.
+        assert_eq!(continue_hint(r#"{"metadata":{"resourceVersion":"7"},"items":[]}"#), None);
+        assert_eq!(continue_hint(r#"{"metadata":{"continue":""},"items":[]}"#), None);
+        // Only the list's metadata counts, not an object's field after "items".
+        assert_eq!(continue_hint(r#"{"metadata":{},"items":[{"data":{"continue":"x"}}]}"#), None);
+        // An escaped token is left to the decoder.
+        assert_eq!(continue_hint(r#"{"metadata":{"continue":"a\u003db"},"items":[]}"#), None);
+    }
+
+    #[test]
+    fn page_sizes_are_kubectls_for_large_objects_and_larger_for_small_ones() {
+        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/clusterroles", false), 500);
+        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/namespaces/a/roles", false), 500);
+        assert_eq!(page_size("/api/v1/pods", false), 500);
+        assert_eq!(page_size("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", false), 500);
+        assert_eq!(page_size("/api/v1/serviceaccounts", false), 2000);
+        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", false), 2000);
+        assert_eq!(page_size("/api/v1/secrets?fieldSelector=type%3Dx", true), 2000);
     }
 }
