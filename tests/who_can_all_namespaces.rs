@@ -86,3 +86,27 @@ fn who_can_across_namespaces_lists_exactly_the_service_accounts_allowed_somewher
     assert!(listed > checks, "only {listed} ServiceAccounts listed over {checks} requests");
     assert!(errors > 0, "no dangling roleRef in the worlds");
 }
+
+/// who-can -A visits only the bindings of the roles whose rules match, through the cluster's roleRef reverse index:
+/// it must list every binding whose roleRef resolves to the role, once, in binding order.
+#[test]
+fn the_reverse_role_index_lists_each_roles_bindings_in_order() {
+    let mut indexed = 0;
+    for seed in 1..=6u64 {
+        let world = World::generate(seed);
+        let mut builder = ClusterBuilder::default();
+        load_text("world", &world.manifest(), &mut builder).expect("the generated world loads");
+        let cluster = builder.build();
+        for number in 0..cluster.role_count() {
+            let expected: Vec<_> = cluster
+                .all_bindings()
+                .filter(|(id, _)| cluster.role_in(cluster.role_slot(*id)).is_some_and(|(n, _)| n == number))
+                .map(|(id, _)| id)
+                .collect();
+            assert_eq!(cluster.bindings_of_role(number), expected.as_slice(), "seed {seed}: role {number}");
+            indexed += expected.len();
+        }
+        assert!(cluster.bindings_of_role(cluster.role_count()).is_empty());
+    }
+    assert!(indexed > 50, "the worlds have bindings to index ({indexed})");
+}

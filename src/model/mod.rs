@@ -320,6 +320,10 @@ pub struct Cluster {
     /// What each ClusterRoleBinding's and RoleBinding's roleRef resolves to, resolved once.
     cluster_role_binding_roles: Vec<RoleSlot>,
     role_binding_roles: Vec<RoleSlot>,
+    /// Bindings by the role their roleRef resolves to, in binding order: those of role number `n` are
+    /// `bindings_by_role[role_binding_starts[n]..role_binding_starts[n + 1]]`.
+    role_binding_starts: Vec<usize>,
+    bindings_by_role: Vec<BindingId>,
     /// Bindings whose roleRef resolves to nothing, with the API server's message, sorted as errors are printed.
     unresolved: Vec<(BindingId, Arc<ResolutionError>)>,
     /// Resource rules by the resource they name (without subresource): (role number, rule index) in role order.
@@ -675,6 +679,7 @@ impl Cluster {
         (self.bindings_by_username, self.bindings_by_group) = (users, groups);
         self.cluster_role_binding_roles = self.cluster_role_bindings.iter().map(|b| self.slot_of(b)).collect();
         self.role_binding_roles = self.role_bindings.iter().map(|b| self.slot_of(b)).collect();
+        self.index_bindings_by_role();
         let mut unresolved: Vec<(BindingId, Arc<ResolutionError>)> = self
             .all_bindings()
             .filter_map(|(id, b)| {
@@ -685,6 +690,37 @@ impl Cluster {
         unresolved.sort_by(|(_, a), (_, b)| a.cmp(b));
         self.unresolved = unresolved;
         self.index_rules();
+    }
+
+    /// The reverse of the roleRefs: who-can -A starts from the few roles whose rules match and visits only their
+    /// bindings, instead of every binding of the cluster.
+    fn index_bindings_by_role(&mut self) {
+        let numbered: Vec<(BindingId, usize)> = self
+            .all_bindings()
+            .filter_map(|(id, _)| self.role_in(self.role_slot(id)).map(|(number, _)| (id, number)))
+            .collect();
+        let mut starts = vec![0usize; self.role_count() + 1];
+        for &(_, number) in &numbered {
+            starts[number + 1] += 1;
+        }
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
+        }
+        let mut next = starts.clone();
+        let mut ids = vec![BindingId::Cluster(0); numbered.len()];
+        for (id, number) in numbered {
+            ids[next[number]] = id;
+            next[number] += 1;
+        }
+        (self.role_binding_starts, self.bindings_by_role) = (starts, ids);
+    }
+
+    /// The bindings whose roleRef resolves to role `number` (see [`Cluster::role_in`]), in binding order.
+    pub fn bindings_of_role(&self, number: usize) -> &[BindingId] {
+        match (self.role_binding_starts.get(number), self.role_binding_starts.get(number + 1)) {
+            (Some(&start), Some(&end)) => &self.bindings_by_role[start..end],
+            _ => &[],
+        }
     }
 
     fn index_rules(&mut self) {

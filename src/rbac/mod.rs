@@ -224,15 +224,30 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
         (WhoCanScope::Request, false) => Box::new(cluster.role_bindings_in(ns)),
         (WhoCanScope::AllNamespaces, _) => Box::new(cluster.role_bindings.iter().enumerate()),
     };
+    let role_of = |id: BindingId| cluster.role_in(cluster.role_slot(id));
     // Unresolved roleRefs are reported below, from the cluster's list.
-    let candidates: Vec<(&Binding, usize, &Role)> = cluster
-        .cluster_role_bindings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (BindingId::Cluster(i), b))
-        .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)))
-        .filter_map(|(id, b)| cluster.role_in(cluster.role_slot(id)).map(|(number, role)| (b, number, role)))
-        .collect();
+    let indexed = matches!((scope, request), (WhoCanScope::AllNamespaces, Request::Resource { .. }));
+    let candidates: Vec<(&Binding, usize, &Role)> = if indexed {
+        // Every role's matching rules are known: only the bindings of roles with some are visited, in binding
+        // order (the order of a subject's grants).
+        let mut ids: Vec<BindingId> = matching_rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rules)| rules.as_ref().is_some_and(|r| !r.is_empty()))
+            .flat_map(|(number, _)| cluster.bindings_of_role(number).iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().filter_map(|id| role_of(id).map(|(number, role)| (cluster.binding(id), number, role))).collect()
+    } else {
+        cluster
+            .cluster_role_bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (BindingId::Cluster(i), b))
+            .chain(namespaced_candidates.map(|(i, b)| (BindingId::Namespaced(i), b)))
+            .filter_map(|(id, b)| role_of(id).map(|(number, role)| (b, number, role)))
+            .collect()
+    };
     for &(_, number, role) in &candidates {
         matching_rules[number].get_or_insert_with(|| grants_from(role, request).map(|(i, _)| i).collect());
     }
@@ -286,13 +301,15 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                         || (a.rule_index == b.rule_index && a.binding == b.binding && a.subject == b.subject)
                 });
             }
-            let mut scopes: Vec<String> = if via.iter().any(|g| g.scope == "cluster") {
+            // Borrowed until deduplicated: a ServiceAccount reached through groups has many grants, few scopes.
+            let scopes: Vec<String> = if via.iter().any(|g| g.scope == "cluster") {
                 vec!["cluster".into()]
             } else {
-                via.iter().map(|g| g.scope.clone()).collect()
+                let mut scopes: Vec<&str> = via.iter().map(|g| g.scope.as_str()).collect();
+                scopes.sort_unstable();
+                scopes.dedup();
+                scopes.into_iter().map(String::from).collect()
             };
-            scopes.sort();
-            scopes.dedup();
             ServiceAccountGrants {
                 exists: exists || cluster.service_account(namespace, name).is_some(),
                 namespace: namespace.to_string(),
