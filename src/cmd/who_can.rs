@@ -41,7 +41,7 @@ pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
         notes: answer_notes(
             &parsed.request,
             loaded,
-            result.subjects.iter().flat_map(|s| s.grants.iter().map(|g| &g.role)),
+            result.subjects.iter().flat_map(|s| s.grants.iter().map(|g| &*g.role)),
         ),
     };
     match args.request.output {

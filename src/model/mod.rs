@@ -855,9 +855,20 @@ impl Cluster {
 
     /// The ServiceAccounts of a namespace, by name.
     pub fn service_accounts_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a ServiceAccount> + 'a {
+        self.service_accounts.as_slice()[self.service_account_positions(namespace)].iter().map(|(_, sa)| sa)
+    }
+
+    /// The positions in [`Cluster::service_accounts`] (sorted by namespace, name) of a namespace's ServiceAccounts.
+    pub fn service_account_positions(&self, namespace: &str) -> std::ops::Range<usize> {
         let sorted = self.service_accounts.as_slice();
         let start = sorted.partition_point(|(ns, _), _| ns.as_str() < namespace);
-        sorted[start..].iter().take_while(move |((ns, _), _)| ns == namespace).map(|(_, sa)| sa)
+        let end = start + sorted[start..].partition_point(|(ns, _), _| ns.as_str() == namespace);
+        start..end
+    }
+
+    /// The position in [`Cluster::service_accounts`] of a ServiceAccount, without allocating.
+    pub fn service_account_position(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.service_accounts.get_index_of(&NamespacedName(namespace, name))
     }
 }
 

@@ -22,12 +22,14 @@ pub use request::{Request, ResourceAttributes, UserInfo};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Grant {
-    pub binding: ObjectRef,
-    pub role: ObjectRef,
+    /// Shared by the grants of one binding (who-can makes thousands of grants).
+    pub binding: Arc<ObjectRef>,
+    pub role: Arc<ObjectRef>,
     pub rule_index: usize,
     pub rule: Arc<Rule>,
-    /// The binding's subject entry that matched (namespace defaulted as the authorizer does).
-    pub subject: Subject,
+    /// The binding's subject entry that matched (namespace defaulted as the authorizer does); shared by the grants
+    /// of one subject.
+    pub subject: Arc<Subject>,
     /// Where the grant applies: `"cluster"` for ClusterRoleBindings, else the RoleBinding's namespace.
     pub scope: String,
 }
@@ -122,13 +124,19 @@ pub fn authorize(cluster: &Cluster, user: &UserInfo, request: &Request) -> Decis
         match cluster.resolve_role(b) {
             Err(message) => errors.push(ResolutionError { binding: ObjectRef::of_binding(b), message }),
             Ok(role) => {
-                for (i, rule) in grants_from(role, request) {
+                let mut matched = grants_from(role, request).peekable();
+                if matched.peek().is_none() {
+                    continue;
+                }
+                let (binding, role_ref) = (Arc::new(ObjectRef::of_binding(b)), Arc::new(ObjectRef::of_role_ref(b)));
+                let subject = Arc::new(effective_subject(b, subject));
+                for (i, rule) in matched {
                     grants.push(Grant {
-                        binding: ObjectRef::of_binding(b),
-                        role: ObjectRef::of_role_ref(b),
+                        binding: Arc::clone(&binding),
+                        role: Arc::clone(&role_ref),
                         rule_index: i,
                         rule: rule.clone(),
-                        subject: effective_subject(b, subject),
+                        subject: Arc::clone(&subject),
                         scope: scope_of(b),
                     });
                 }
@@ -196,8 +204,71 @@ pub struct ServiceAccountGrants {
     pub via: Vec<Arc<Grant>>,
 }
 
-/// ServiceAccounts (namespace, name) reached by who-can's grants, and whether each is known to exist.
-type ReachedSas<'k> = hashbrown::HashMap<(&'k str, &'k str), (Vec<Arc<Grant>>, bool)>;
+/// ServiceAccounts reached by who-can's grants, with those grants. Existing ones are kept by their position in the
+/// cluster's sorted ServiceAccounts (a group reaches thousands: no hashing, no sorting); missing ones that bindings
+/// name are kept by name.
+struct ReachedSas<'k> {
+    /// Position in `Cluster::service_accounts` -> 1 + index in `existing` (0: not reached).
+    slots: Vec<u32>,
+    existing: Vec<(usize, Vec<Arc<Grant>>)>,
+    missing: hashbrown::HashMap<(&'k str, &'k str), Vec<Arc<Grant>>>,
+}
+
+/// ((namespace, name), grants, exists).
+type ReachedSa<'k> = ((&'k str, &'k str), Vec<Arc<Grant>>, bool);
+
+impl<'k> ReachedSas<'k> {
+    fn new(cluster: &Cluster) -> Self {
+        ReachedSas { slots: vec![0; cluster.service_accounts.len()], existing: Vec::new(), missing: Default::default() }
+    }
+
+    fn reach_existing(&mut self, position: usize, grants: &[Arc<Grant>]) {
+        let slot = &mut self.slots[position];
+        if *slot == 0 {
+            self.existing.push((position, Vec::new()));
+            *slot = u32::try_from(self.existing.len()).expect("fewer than 4 billion ServiceAccounts");
+        }
+        self.existing[*slot as usize - 1].1.extend(grants.iter().cloned());
+    }
+
+    /// A ServiceAccount named by a subject: existing or not.
+    fn reach_named(&mut self, cluster: &Cluster, key: (&'k str, &'k str), grants: &[Arc<Grant>]) {
+        match cluster.service_account_position(key.0, key.1) {
+            Some(position) => self.reach_existing(position, grants),
+            None => self.missing.entry(key).or_default().extend(grants.iter().cloned()),
+        }
+    }
+
+    /// Every ServiceAccount reached, sorted by namespace and name.
+    fn into_sorted(self, cluster: &'k Cluster) -> Vec<ReachedSa<'k>> {
+        let mut existing = self.existing;
+        existing.sort_unstable_by_key(|(position, _)| *position);
+        let mut missing: Vec<_> = self.missing.into_iter().collect();
+        missing.sort_unstable_by_key(|(key, _)| *key);
+        let sorted = cluster.service_accounts.as_slice();
+        let mut existing = existing
+            .into_iter()
+            .map(|(position, grants)| {
+                let ((ns, name), _) = sorted.get_index(position).expect("a position in the cluster's ServiceAccounts");
+                ((ns.as_str(), name.as_str()), grants, true)
+            })
+            .peekable();
+        let mut missing = missing.into_iter().map(|(key, grants)| (key, grants, false)).peekable();
+        let mut out = Vec::with_capacity(existing.len() + missing.len());
+        loop {
+            let next = match (existing.peek(), missing.peek()) {
+                (Some(a), Some(b)) if a.0 <= b.0 => existing.next(),
+                (Some(_), Some(_)) => missing.next(),
+                (Some(_), None) => existing.next(),
+                (None, _) => missing.next(),
+            };
+            match next {
+                Some(entry) => out.push(entry),
+                None => return out,
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -255,44 +326,39 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
 
     // Service accounts reached by each granted subject, with whether they are known to exist (those reached
     // through a group are taken from the cluster's ServiceAccounts).
-    let mut sas = ReachedSas::new();
-    fn reach<'k>(sas: &mut ReachedSas<'k>, key: (&'k str, &'k str), grants: &[Arc<Grant>], exists: bool) {
-        let entry = sas.entry(key).or_default();
-        entry.0.extend(grants.iter().cloned());
-        entry.1 |= exists;
-    }
+    let mut sas = ReachedSas::new(cluster);
     for (subject, (grants, never)) in &by_subject {
         if never.is_some() {
             continue;
         }
         match subject.kind.as_str() {
-            "ServiceAccount" => reach(&mut sas, (&subject.namespace, &subject.name), grants, false),
+            "ServiceAccount" => sas.reach_named(cluster, (&subject.namespace, &subject.name), grants),
             "User" => {
                 if let Some(key) = parse_sa_username(&subject.name) {
-                    reach(&mut sas, key, grants, false);
+                    sas.reach_named(cluster, key, grants);
                 }
             }
             "Group" => {
-                if subject.name == SA_ALL_GROUP || subject.name == AUTHENTICATED_GROUP {
-                    for (ns, name) in cluster.service_accounts.keys() {
-                        reach(&mut sas, (ns, name), grants, true);
-                    }
+                let positions = if subject.name == SA_ALL_GROUP || subject.name == AUTHENTICATED_GROUP {
+                    0..cluster.service_accounts.len()
                 } else if let Some(group_ns) = subject.name.strip_prefix("system:serviceaccounts:") {
-                    for sa in cluster.service_accounts_in(group_ns) {
-                        reach(&mut sas, (&sa.namespace, &sa.name), grants, true);
-                    }
+                    cluster.service_account_positions(group_ns)
+                } else {
+                    0..0
+                };
+                for position in positions {
+                    sas.reach_existing(position, grants);
                 }
             }
             _ => {}
         }
     }
 
-    let mut sas: Vec<_> = sas.into_iter().collect();
-    sas.sort_unstable_by_key(|(a, _)| *a);
     // Thousands of ServiceAccounts on a large cluster: their lists are sorted on every core (order is kept).
     let service_accounts = sas
+        .into_sorted(cluster)
         .into_par_iter()
-        .map(|((namespace, name), (mut via, exists))| {
+        .map(|((namespace, name), mut via, exists)| {
             if via.len() > 1 {
                 via.sort_by(|a, b| (&a.binding, a.rule_index, &a.subject).cmp(&(&b.binding, b.rule_index, &b.subject)));
                 // The binding and rule index determine the role, rule and scope of a grant.
@@ -310,13 +376,7 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
                 scopes.dedup();
                 scopes.into_iter().map(String::from).collect()
             };
-            ServiceAccountGrants {
-                exists: exists || cluster.service_account(namespace, name).is_some(),
-                namespace: namespace.to_string(),
-                name: name.to_string(),
-                scopes,
-                via,
-            }
+            ServiceAccountGrants { exists, namespace: namespace.to_string(), name: name.to_string(), scopes, via }
         })
         .collect();
 
@@ -330,12 +390,10 @@ pub fn who_can(cluster: &Cluster, request: &Request, scope: &WhoCanScope) -> Who
     }];
     let mut by_subject: Vec<_> = by_subject.into_iter().collect();
     by_subject.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    subjects.extend(by_subject.into_iter().map(|(s, (grants, note))| SubjectGrants {
-        kind: s.kind,
-        name: s.name,
-        namespace: s.namespace,
-        grants,
-        note,
+    subjects.extend(by_subject.into_iter().map(|(s, (grants, note))| {
+        // The grants share the subject: its fields are copied.
+        let s = Arc::unwrap_or_clone(s);
+        SubjectGrants { kind: s.kind, name: s.name, namespace: s.namespace, grants, note }
     }));
     // The API server reports every binding it visits whose role is missing.
     let errors = cluster
@@ -372,7 +430,29 @@ fn matching_rules_by_role(cluster: &Cluster, request: &Request, attrs: &Resource
 }
 
 /// Subject (as granted, namespace defaulted) -> its grants, and the note of a subject that never matches.
-type GrantsBySubject = hashbrown::HashMap<Subject, (Vec<Arc<Grant>>, Option<String>)>;
+type GrantsBySubject = hashbrown::HashMap<Arc<Subject>, (Vec<Arc<Grant>>, Option<String>)>;
+
+/// A binding's subject entry with the authorizer's namespace defaulting, borrowed: it hashes and compares like the
+/// [`Subject`] it stands for, so looking a subject up allocates nothing.
+#[derive(Hash)]
+struct SubjectKey<'a> {
+    kind: &'a str,
+    name: &'a str,
+    namespace: &'a str,
+}
+
+impl<'a> SubjectKey<'a> {
+    fn of(b: &'a Binding, s: &'a Subject) -> Self {
+        let namespace = if s.kind == "ServiceAccount" && s.namespace.is_empty() { &b.namespace } else { &s.namespace };
+        SubjectKey { kind: &s.kind, name: &s.name, namespace }
+    }
+}
+
+impl hashbrown::Equivalent<Arc<Subject>> for SubjectKey<'_> {
+    fn equivalent(&self, key: &Arc<Subject>) -> bool {
+        self.kind == key.kind && self.name == key.name && self.namespace == key.namespace
+    }
+}
 
 /// The grants of these bindings (with their roles), by subject; `matching_rules` holds every role's matching rules.
 fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Option<Vec<usize>>]) -> GrantsBySubject {
@@ -381,25 +461,28 @@ fn grants_by_subject(bindings: &[(&Binding, usize, &Role)], matching_rules: &[Op
         let Some((&last, others)) = matching_rules[number].as_deref().and_then(<[usize]>::split_last) else {
             continue;
         };
+        let (binding, role_ref) = (Arc::new(ObjectRef::of_binding(b)), Arc::new(ObjectRef::of_role_ref(b)));
         for s in &b.subjects {
-            let subject = effective_subject(b, s);
-            let entry = match by_subject.get_mut(&subject) {
-                Some(entry) => entry,
-                None => by_subject.entry(subject.clone()).or_insert_with(|| (Vec::new(), never_matches_note(b, s))),
+            let (subject, entry) = match by_subject.get_key_value_mut(&SubjectKey::of(b, s)) {
+                Some((subject, entry)) => (Arc::clone(subject), entry),
+                None => {
+                    let subject = Arc::new(effective_subject(b, s));
+                    let entry = by_subject
+                        .entry(Arc::clone(&subject))
+                        .or_insert_with(|| (Vec::new(), never_matches_note(b, s)));
+                    (subject, entry)
+                }
             };
-            // The last grant takes the subject; the others (a role with several matching rules) copy it.
-            let grant = |i: usize, subject: Subject| {
+            entry.0.extend(others.iter().chain([&last]).map(|&i| {
                 Arc::new(Grant {
-                    binding: ObjectRef::of_binding(b),
-                    role: ObjectRef::of_role_ref(b),
+                    binding: Arc::clone(&binding),
+                    role: Arc::clone(&role_ref),
                     rule_index: i,
                     rule: role.rules[i].clone(),
-                    subject,
+                    subject: Arc::clone(&subject),
                     scope: scope_of(b),
                 })
-            };
-            entry.0.extend(others.iter().map(|&i| grant(i, subject.clone())));
-            entry.0.push(grant(last, subject));
+            }));
         }
     }
     by_subject

@@ -373,7 +373,7 @@ fn grants_vs_use(cluster: &Cluster, user: &UserInfo, sa: &SaTally) -> (Vec<Grant
         }
         for req in requests_of(shape, t) {
             for g in authorize(cluster, user, &req).grants {
-                if let Some(u) = grants.iter_mut().find(|u| u.binding == g.binding && u.rule_index == g.rule_index) {
+                if let Some(u) = grants.iter_mut().find(|u| u.binding == *g.binding && u.rule_index == g.rule_index) {
                     u.used = true;
                     u.requests += t.count;
                     if u.last_used.as_ref().is_none_or(|l| t.last > *l) {
