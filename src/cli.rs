@@ -60,8 +60,8 @@ pub struct ConnectionFlags {
     #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
     pub request_timeout: String,
 
-    /// Objects per page when listing from the API server [default: 500 for roles, cluster roles and pods, 2000 for
-    /// smaller objects]
+    /// Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles,
+    /// 2000 for smaller objects]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk_size: Option<u32>,
 

@@ -211,13 +211,21 @@ fn continue_hint(body: &str) -> Option<&str> {
     (!token.is_empty() && !token.contains('\\')).then_some(token)
 }
 
-/// Objects per list page without `--chunk-size`: kubectl's 500 for objects that carry rules or pod specs, 2000
-/// for small ones (ServiceAccounts, bindings, namespaces, metadata-only lists). Pages of one list are sequential
-/// round trips: 20,000 ServiceAccounts take 10 pages instead of 40.
+/// Objects per list page without `--chunk-size`. Pages of one list are sequential round trips, so small objects
+/// (ServiceAccounts, bindings, namespaces, metadata-only lists) come 2000 at a time: 20,000 ServiceAccounts take 10
+/// pages instead of 40. Roles and ClusterRoles carry rules: 1000 (a cluster's few hundred ClusterRoles in one
+/// page). Pods and admission objects are the largest: kubectl's 500.
 pub fn page_size(path: &str, metadata_only: bool) -> u32 {
     let resource = path.split('?').next().unwrap_or(path).rsplit('/').next().unwrap_or("");
-    let large = matches!(resource, "roles" | "clusterroles" | "pods") || path.contains("admissionregistration");
-    if large && !metadata_only { 500 } else { 2000 }
+    if metadata_only {
+        2000
+    } else if resource == "pods" || path.contains("admissionregistration") {
+        500
+    } else if matches!(resource, "roles" | "clusterroles") {
+        1000
+    } else {
+        2000
+    }
 }
 
 /// Like [`list_all`], with an Accept header (e.g. metadata-only lists) and `path` possibly carrying a query.
@@ -716,8 +724,8 @@ mod tests {
 
     #[test]
     fn page_sizes_are_kubectls_for_large_objects_and_larger_for_small_ones() {
-        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/clusterroles", false), 500);
-        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/namespaces/a/roles", false), 500);
+        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/clusterroles", false), 1000);
+        assert_eq!(page_size("/apis/rbac.authorization.k8s.io/v1/namespaces/a/roles", false), 1000);
         assert_eq!(page_size("/api/v1/pods", false), 500);
         assert_eq!(page_size("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", false), 500);
         assert_eq!(page_size("/api/v1/serviceaccounts", false), 2000);
