@@ -489,9 +489,7 @@ fn streamed_findings_match_their_counts_order_and_selections() {
     let mut total = 0;
     for seed in 1..=6u64 {
         let world = World::generate(seed);
-        let mut builder = ClusterBuilder::default();
-        kubectl_sa::source::snapshot::load_text("world", &world.manifest(), &mut builder).expect("the world loads");
-        let cluster = builder.build();
+        let cluster = world.cluster();
         let all = audit::prepare(&cluster, &Options::default());
         let findings: Vec<Finding> = all.findings().collect();
         let mut counted: BTreeMap<Severity, usize> = BTreeMap::new();

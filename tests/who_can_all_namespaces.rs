@@ -7,9 +7,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use kubectl_sa::model::ClusterBuilder;
 use kubectl_sa::rbac::{Request, UserInfo, WhoCanScope, authorize, who_can};
-use kubectl_sa::source::snapshot::load_text;
 use support::world::{Rng, Sample, World};
 
 fn in_namespace(request: &Request, namespace: &str) -> Request {
@@ -25,9 +23,7 @@ fn who_can_across_namespaces_lists_exactly_the_service_accounts_allowed_somewher
     let (mut checks, mut listed, mut errors) = (0usize, 0usize, 0usize);
     for seed in 1..=12u64 {
         let world = World::generate(seed);
-        let mut builder = ClusterBuilder::default();
-        load_text("world", &world.manifest(), &mut builder).expect("the generated world loads");
-        let cluster = builder.build();
+        let cluster = world.cluster();
         let mut rng = Rng::new(seed * 31);
         let mut scopes: Vec<String> = world.namespaces.clone();
         scopes.push(String::new());
@@ -94,9 +90,7 @@ fn the_reverse_role_index_lists_each_roles_bindings_in_order() {
     let mut indexed = 0;
     for seed in 1..=6u64 {
         let world = World::generate(seed);
-        let mut builder = ClusterBuilder::default();
-        load_text("world", &world.manifest(), &mut builder).expect("the generated world loads");
-        let cluster = builder.build();
+        let cluster = world.cluster();
         for number in 0..cluster.role_count() {
             let expected: Vec<_> = cluster
                 .all_bindings()

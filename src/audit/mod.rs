@@ -283,10 +283,6 @@ impl<'a> Units<'a> {
         self.position(scope).ok().map(|i| &self.0[i].1)
     }
 
-    fn get_mut(&mut self, scope: &str) -> Option<&mut Unit<'a>> {
-        self.position(scope).ok().map(|i| &mut self.0[i].1)
-    }
-
     fn contains_key(&self, scope: &str) -> bool {
         self.position(scope).is_ok()
     }
@@ -397,9 +393,7 @@ impl<'a> Hit<'a> {
 
     /// Adds `other`'s chains and permissions to every unit of this hit (the second half of a combination).
     fn combine(&mut self, other: &Hit<'a>) {
-        let keys: Vec<&'a str> = self.units.keys().collect();
-        for k in keys {
-            let unit = self.units.get_mut(k).expect("key taken from the map");
+        for (k, unit) in self.units.iter_mut() {
             for p in other.units.values().flat_map(|u| u.permissions.iter()) {
                 add_perm(&mut unit.permissions, p.clone());
             }

@@ -208,9 +208,8 @@ pub struct ServiceAccountGrants {
 /// cluster's sorted ServiceAccounts (a group reaches thousands: no hashing, no sorting); missing ones that bindings
 /// name are kept by name.
 struct ReachedSas<'k> {
-    /// Position in `Cluster::service_accounts` -> 1 + index in `existing` (0: not reached).
-    slots: Vec<u32>,
-    existing: Vec<(usize, Vec<Arc<Grant>>)>,
+    /// By position in `Cluster::service_accounts`.
+    existing: Vec<Option<Vec<Arc<Grant>>>>,
     missing: hashbrown::HashMap<(&'k str, &'k str), Vec<Arc<Grant>>>,
 }
 
@@ -219,16 +218,11 @@ type ReachedSa<'k> = ((&'k str, &'k str), Vec<Arc<Grant>>, bool);
 
 impl<'k> ReachedSas<'k> {
     fn new(cluster: &Cluster) -> Self {
-        ReachedSas { slots: vec![0; cluster.service_accounts.len()], existing: Vec::new(), missing: Default::default() }
+        ReachedSas { existing: vec![None; cluster.service_accounts.len()], missing: Default::default() }
     }
 
     fn reach_existing(&mut self, position: usize, grants: &[Arc<Grant>]) {
-        let slot = &mut self.slots[position];
-        if *slot == 0 {
-            self.existing.push((position, Vec::new()));
-            *slot = u32::try_from(self.existing.len()).expect("fewer than 4 billion ServiceAccounts");
-        }
-        self.existing[*slot as usize - 1].1.extend(grants.iter().cloned());
+        self.existing[position].get_or_insert_default().extend(grants.iter().cloned());
     }
 
     /// A ServiceAccount named by a subject: existing or not.
@@ -239,22 +233,19 @@ impl<'k> ReachedSas<'k> {
         }
     }
 
-    /// Every ServiceAccount reached, sorted by namespace and name.
+    /// Every ServiceAccount reached, sorted by namespace and name: the existing ones are in order already, the
+    /// missing ones are sorted and merged in.
     fn into_sorted(self, cluster: &'k Cluster) -> Vec<ReachedSa<'k>> {
-        let mut existing = self.existing;
-        existing.sort_unstable_by_key(|(position, _)| *position);
         let mut missing: Vec<_> = self.missing.into_iter().collect();
         missing.sort_unstable_by_key(|(key, _)| *key);
-        let sorted = cluster.service_accounts.as_slice();
-        let mut existing = existing
-            .into_iter()
-            .map(|(position, grants)| {
-                let ((ns, name), _) = sorted.get_index(position).expect("a position in the cluster's ServiceAccounts");
-                ((ns.as_str(), name.as_str()), grants, true)
-            })
+        let mut existing = cluster
+            .service_accounts
+            .keys()
+            .zip(self.existing)
+            .filter_map(|((ns, name), grants)| Some(((ns.as_str(), name.as_str()), grants?, true)))
             .peekable();
         let mut missing = missing.into_iter().map(|(key, grants)| (key, grants, false)).peekable();
-        let mut out = Vec::with_capacity(existing.len() + missing.len());
+        let mut out = Vec::new();
         loop {
             let next = match (existing.peek(), missing.peek()) {
                 (Some(a), Some(b)) if a.0 <= b.0 => existing.next(),

@@ -390,6 +390,14 @@ impl World {
         json!({"apiVersion": "v1", "kind": "List", "items": self.objects}).to_string()
     }
 
+    /// The world loaded as a snapshot of it would be.
+    pub fn cluster(&self) -> kubectl_sa::model::Cluster {
+        let mut builder = kubectl_sa::model::ClusterBuilder::default();
+        kubectl_sa::source::snapshot::load_text("world", &self.manifest(), &mut builder)
+            .expect("the generated world loads");
+        builder.build()
+    }
+
     /// Every identity requests are asked for: the SAs that exist and the ghosts.
     pub fn identities(&self) -> Vec<(String, String)> {
         self.service_accounts.iter().chain(self.ghosts.iter()).cloned().collect()
