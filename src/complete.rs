@@ -640,7 +640,7 @@ async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<
     config.write_timeout = Some(timeout);
     let server = config.cluster_url.to_string();
     let default_namespace = config.default_namespace.clone();
-    let client = kube::Client::try_from(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
+    let client = live::build_client(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
     Ok(Connection {
         client,
         default_namespace,
@@ -666,7 +666,8 @@ async fn live_data(
         Want::Resources => data.catalogue = live::discover(&conn).await.context("discovery")?,
         Want::Namespaces => {
             let items: Vec<raw::RawNamespace> =
-                live::list_all_as(&conn, "/api/v1/namespaces", "list namespaces", Some(METADATA_ONLY)).await?;
+                live::list_all_as(&conn, "/api/v1/namespaces", "list namespaces", live::Format::JsonAs(METADATA_ONLY))
+                    .await?;
             data.namespaces = items.into_iter().map(|n| n.metadata.name).collect();
             data.namespaces.sort();
         }
@@ -676,7 +677,7 @@ async fn live_data(
                 None => "/api/v1/serviceaccounts".to_string(),
             };
             let items: Vec<raw::RawServiceAccount> =
-                live::list_all_as(&conn, &path, "list serviceaccounts", Some(METADATA_ONLY)).await?;
+                live::list_all_as(&conn, &path, "list serviceaccounts", live::Format::JsonAs(METADATA_ONLY)).await?;
             data.service_accounts =
                 items.into_iter().map(|s| (s.metadata.namespace.unwrap_or_default(), s.metadata.name)).collect();
             data.service_accounts.sort();

@@ -58,23 +58,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Completion(args) => cmd::completion::run(args, &mut out)?,
         Command::Man(args) => cmd::completion::run_man(args, &mut out)?,
         Command::WhoCan(args) => {
-            // Without -A only the request namespace's RoleBindings count; groups expand over every ServiceAccount.
-            let needs = source::Needs {
-                rbac: if args.request.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) },
-                ..Default::default()
-            };
+            // Without -A only the request namespace's RoleBindings count (and only its Namespace object is read);
+            // groups expand over every ServiceAccount.
+            let one = if args.request.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) };
+            let needs = source::Needs { rbac: one.clone(), namespaces: one, ..Default::default() };
             let loaded = runtime.block_on(source::load_with(&cli.connection, &needs))?;
-            cmd::who_can::run(args, &loaded, &mut out)?
+            let code = cmd::who_can::run(args, &loaded, &mut out)?;
+            release_at_exit(loaded);
+            code
         }
         Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
         Command::Usage(args) => cmd::usage::run(args, &cli.connection, &runtime, &mut out)?,
         Command::Matrix(args) => {
             let loaded = runtime.block_on(source::load_with(&cli.connection, &cmd::matrix::needs(args)))?;
-            cmd::matrix::run(args, &loaded, &mut out)?
+            let code = cmd::matrix::run(args, &loaded, &mut out)?;
+            release_at_exit(loaded);
+            code
         }
         Command::Bindings(args) => {
             let loaded = runtime.block_on(source::load(&cli.connection))?;
-            cmd::bindings::run(args, &loaded, &mut out)?
+            let code = cmd::bindings::run(args, &loaded, &mut out)?;
+            release_at_exit(loaded);
+            code
         }
         Command::List(args) => cmd::list::run(args, &cli.connection, &runtime, &mut out)?,
         Command::Audit(args) => cmd::audit::run(args, &cli.connection, &runtime, &mut out)?,
@@ -82,4 +87,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     out.flush()?;
     Ok(code)
+}
+
+/// Leaves a loaded cluster to the operating system: the process ends right after the answer is written, and
+/// freeing the 1x world's model object by object takes 15 ms.
+fn release_at_exit(loaded: source::Loaded) {
+    std::mem::forget(loaded);
 }

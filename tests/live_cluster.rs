@@ -400,14 +400,17 @@ fn live_pagination_missing_namespace_and_snapshot_equality() {
     );
 }
 
-/// A loopback TCP proxy to the API server that cuts every connection once `budget` bytes came back.
-fn cutting_proxy(upstream: &str, budget: usize) -> (String, Arc<AtomicBool>) {
+/// A loopback TCP proxy to the API server that cuts every connection once `budget` bytes came back, and counts the
+/// connections it accepted. It stops after 30 s, or once cut.
+fn cutting_proxy(upstream: &str, budget: usize) -> (String, Arc<AtomicBool>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let upstream = upstream.trim_start_matches("https://").to_string();
     let cut = Arc::new(AtomicBool::new(false));
     let sent = Arc::new(AtomicUsize::new(0));
     let cut2 = cut.clone();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let accepted2 = accepted.clone();
     listener.set_nonblocking(true).unwrap();
     std::thread::spawn(move || {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -416,6 +419,7 @@ fn cutting_proxy(upstream: &str, budget: usize) -> (String, Arc<AtomicBool>) {
                 std::thread::sleep(Duration::from_millis(5));
                 continue;
             };
+            accepted2.fetch_add(1, Ordering::SeqCst);
             client.set_nonblocking(false).unwrap();
             let server = TcpStream::connect(&upstream).unwrap();
             let (c1, s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
@@ -424,7 +428,7 @@ fn cutting_proxy(upstream: &str, budget: usize) -> (String, Arc<AtomicBool>) {
             std::thread::spawn(move || pump(server, client, &cut_b, Some((&sent_b, budget))));
         }
     });
-    (format!("https://{addr}"), cut)
+    (format!("https://{addr}"), cut, accepted)
 }
 
 fn pump(mut from: TcpStream, mut to: TcpStream, cut: &AtomicBool, budget: Option<(&AtomicUsize, usize)>) {
@@ -456,7 +460,7 @@ fn pump(mut from: TcpStream, mut to: TcpStream, cut: &AtomicBool, budget: Option
 #[test]
 fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
     let c = cluster();
-    let (proxy, cut) = cutting_proxy(&c.server, 40_000);
+    let (proxy, cut, _) = cutting_proxy(&c.server, 40_000);
     let tmp = tempfile::tempdir().unwrap();
     let kc = tmp.path().join("kubeconfig");
     let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, &proxy);
@@ -473,6 +477,28 @@ fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
     assert!(out.stdout.is_empty(), "no partial answer");
     assert!(stderr.starts_with("error: ") && stderr.trim_end().lines().count() == 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_live_load_shares_one_http2_connection() {
+    let c = cluster();
+    let (proxy, stop, accepted) = cutting_proxy(&c.server, usize::MAX);
+    let tmp = tempfile::tempdir().unwrap();
+    let kc = tmp.path().join("kubeconfig");
+    let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, &proxy);
+    std::fs::write(&kc, text).unwrap();
+    // Eight requests (discovery twice, six lists), several pages each at this page size.
+    let out = c
+        .kubectl_sa()
+        .env("KUBECONFIG", &kc)
+        .args(["--chunk-size", "20", "who-can", "get", "pods", "-A", "-o", "json"])
+        .output()
+        .unwrap();
+    stop.store(true, Ordering::SeqCst);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["subjects"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "every request of the load went over one connection");
 }
 
 /// Compares `matrix` cells (library, live objects) with SubjectAccessReview for every ServiceAccount of the world,
@@ -573,4 +599,122 @@ fn matrix_cells_agree(
         }
     }
     (cells, some, failures)
+}
+
+/// Objects that use every field the protobuf decoding reads, beside what the cluster already holds (bootstrap
+/// policy with aggregation rules, controller ServiceAccounts, namespaces).
+const WIRE_FIXTURE: &str = r#"
+apiVersion: v1
+kind: Namespace
+metadata: {name: wire-check, labels: {team: wire}, annotations: {note: "both encodings"}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: wire-sa, namespace: wire-check, labels: {app: wire}, annotations: {"iam.gke.io/gcp-service-account": "a@b.iam.gserviceaccount.com"}}
+automountServiceAccountToken: false
+secrets: [{name: wire-token}]
+imagePullSecrets: [{name: wire-pull}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: wire-aggregate}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {wire: "yes"}
+  - matchExpressions: [{key: tier, operator: In, values: [a, b]}, {key: gone, operator: DoesNotExist}]
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: wire-role, namespace: wire-check}
+rules:
+- {apiGroups: [""], resources: [pods], resourceNames: [p1], verbs: [get]}
+- {apiGroups: [apps], resources: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: wire-nonresource}
+rules:
+- {nonResourceURLs: ["/healthz", "/metrics/*"], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: wire-binding, namespace: wire-check}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: wire-role}
+subjects:
+- {kind: ServiceAccount, name: wire-sa, namespace: wire-check}
+- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:wire-check"}
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: alice}
+"#;
+
+/// One collection read both ways: the server's protobuf (one page, and paged 7 at a time) decodes to exactly the
+/// items its JSON decodes to, in the same order.
+async fn same_in_both_encodings<T: std::fmt::Debug + serde::de::DeserializeOwned + Send + 'static>(
+    conn: &kubectl_sa::source::Connection,
+    path: &str,
+    decode: kubectl_sa::source::protobuf::Decoder<T>,
+) -> usize {
+    use http_body_util::BodyExt;
+    use kubectl_sa::source::live::{Format, list_all_as};
+    let show = |items: &[T]| items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>();
+    let json = list_all_as(conn, path, "list as JSON", Format::Json).await.unwrap();
+    assert!(!json.is_empty(), "{path}: nothing listed");
+
+    let req = http::Request::get(path)
+        .header(http::header::ACCEPT, kubectl_sa::source::protobuf::CONTENT_TYPE)
+        .body(kube::client::Body::empty())
+        .unwrap();
+    let res = conn.client.send(req).await.unwrap();
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    assert!(
+        kubectl_sa::source::protobuf::is_protobuf(res.headers().get(http::header::CONTENT_TYPE)),
+        "{path}: the server did not answer in protobuf: {:?}",
+        res.headers().get(http::header::CONTENT_TYPE)
+    );
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let (items, token) = decode(&body).unwrap();
+    assert_eq!(token, None, "{path}: an unpaged list has no continue token");
+    assert_eq!(show(&items), show(&json), "{path}: protobuf and JSON differ");
+
+    let mut paged = conn.clone();
+    paged.chunk_size = Some(7);
+    let items = list_all_as(&paged, path, "list as protobuf", Format::Protobuf(decode)).await.unwrap();
+    assert_eq!(show(&items), show(&json), "{path}: paged protobuf and JSON differ");
+    json.len()
+}
+
+#[test]
+fn protobuf_lists_decode_exactly_like_their_json() {
+    use kubectl_sa::source::protobuf as pb;
+    let _guard = STATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    c.kubectl_ok(&["apply", "-f", "-"], Some(WIRE_FIXTURE));
+    let rt = runtime();
+    rt.block_on(async {
+        let conn = kubectl_sa::source::live::connect(&live_flags(c)).await.unwrap();
+        let rbac = "/apis/rbac.authorization.k8s.io/v1";
+        let mut counts = Vec::new();
+        counts.push(same_in_both_encodings(&conn, "/api/v1/serviceaccounts", pb::service_accounts).await);
+        counts.push(same_in_both_encodings(&conn, "/api/v1/namespaces", pb::namespaces).await);
+        counts.push(same_in_both_encodings(&conn, &format!("{rbac}/roles"), pb::roles).await);
+        counts.push(same_in_both_encodings(&conn, &format!("{rbac}/clusterroles"), pb::cluster_roles).await);
+        counts.push(same_in_both_encodings(&conn, &format!("{rbac}/rolebindings"), pb::role_bindings).await);
+        counts.push(
+            same_in_both_encodings(&conn, &format!("{rbac}/clusterrolebindings"), pb::cluster_role_bindings).await,
+        );
+        // Bootstrap policy alone: dozens of ClusterRoles and bindings, so paging 7 at a time takes several pages.
+        assert!(counts.iter().all(|&n| n > 0) && counts[3] > 50 && counts[5] > 40, "{counts:?}");
+
+        // One Namespace object, as who-can without -A reads it.
+        let req = http::Request::get("/api/v1/namespaces/wire-check")
+            .header(http::header::ACCEPT, pb::CONTENT_TYPE)
+            .body(kube::client::Body::empty())
+            .unwrap();
+        let body = http_body_util::BodyExt::collect(conn.client.send(req).await.unwrap().into_body()).await.unwrap();
+        let one = pb::namespace(&body.to_bytes()).unwrap();
+        assert_eq!(one.metadata.name, "wire-check");
+        assert_eq!(one.metadata.labels.unwrap()["team"], "wire");
+        assert_eq!(one.status.and_then(|s| s.phase).as_deref(), Some("Active"));
+    });
+    c.kubectl_ok(&["delete", "-f", "-", "--wait=false"], Some(WIRE_FIXTURE));
 }

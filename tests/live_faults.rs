@@ -68,6 +68,12 @@ fn healthy(target: &str) -> Reply {
     }
     let cont = query.split('&').find_map(|kv| kv.strip_prefix("continue=")).unwrap_or("");
     match path {
+        // One Namespace object (who-can without -A reads only the namespace it answers for).
+        "/api/v1/namespaces/team" | "/api/v1/namespaces/other" => Reply::Json(
+            200,
+            json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": &path["/api/v1/namespaces/".len()..]}})
+                .to_string(),
+        ),
         "/api/v1/serviceaccounts" => match cont {
             "" => list(vec![sa_item("team", "a")], "page2"),
             "page2" => list(vec![sa_item("team", "b")], "page3"),
@@ -186,6 +192,8 @@ fn server_errors_and_garbage_are_reported() {
     });
     let dir = tempfile::tempdir().unwrap();
     let (code, stdout, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods"]);
+    assert_one_line_error(code, &stdout, &stderr, "answered 500 while trying to get namespace \"team\"");
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods", "-A"]);
     assert_one_line_error(code, &stdout, &stderr, "answered 500 while trying to list namespaces");
 
     let garbage = Stub::start(|target| {
@@ -238,6 +246,16 @@ fn commands_on_one_namespace_list_only_its_roles_and_bindings() {
     let paths = stub.paths();
     assert!(paths.iter().any(|p| p.starts_with(&format!("{rbac}/namespaces/team/rolebindings?"))), "{paths:?}");
     assert!(paths.iter().any(|p| p.starts_with("/api/v1/serviceaccounts?")), "{paths:?}");
+    // Only the Namespace object asked about is read, not the list of them all.
+    assert!(paths.iter().any(|p| p == "/api/v1/namespaces/team"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.starts_with("/api/v1/namespaces?")), "{paths:?}");
+    assert!(v["notes"].as_array().unwrap().is_empty(), "{v}");
+    // A namespace that is not there is said so, as when every namespace is listed.
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods", "-n", "gone", "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let notes = v["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("namespace \"gone\" does not exist")), "{v}");
 
     // With -A, every namespace's.
     let stub = Stub::start(healthy);

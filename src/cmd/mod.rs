@@ -95,7 +95,7 @@ pub fn answer_notes<'a>(request: &Request, loaded: &Loaded, roles: impl Iterator
     let cluster = &loaded.cluster;
     let mut notes = cluster.notes.clone();
     let ns = request.namespace();
-    if !ns.is_empty() && !cluster.namespaces.is_empty() && !cluster.namespaces.contains_key(ns) {
+    if !ns.is_empty() && cluster.namespace_exists(ns) == Some(false) {
         notes.push(format!(
             "namespace {ns:?} does not exist: RBAC is evaluated anyway, but any request in it would fail"
         ));

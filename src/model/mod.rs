@@ -293,6 +293,8 @@ pub struct ClusterBuilder {
     pub admission_objects: Vec<(String, serde_json::Value)>,
     /// Kinds read but not needed, with their counts.
     pub skipped: BTreeMap<String, usize>,
+    /// Namespaces looked up one by one and not found (a live load that reads only the namespace asked about).
+    pub absent_namespaces: Vec<String>,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -306,6 +308,8 @@ pub struct Cluster {
     /// Sorted by (namespace, name); look up with [`Cluster::service_account`], which allocates nothing.
     pub service_accounts: IndexedMap<(String, String), ServiceAccount>,
     pub namespaces: BTreeMap<String, Namespace>,
+    /// Namespaces known not to exist although `namespaces` does not hold them all (see [`Cluster::namespace_exists`]).
+    pub absent_namespaces: BTreeSet<String>,
     pub crds: Vec<Crd>,
     pub pods: Vec<Pod>,
     pub token_secrets: Vec<TokenSecret>,
@@ -547,6 +551,7 @@ impl ClusterBuilder {
         for ns in self.namespaces {
             cluster.namespaces.insert(ns.name.clone(), ns);
         }
+        cluster.absent_namespaces = self.absent_namespaces.into_iter().collect();
         cluster.aggregate_cluster_roles();
         cluster.index();
         cluster
@@ -847,6 +852,18 @@ impl Cluster {
     /// The Role `name` of `namespace`.
     pub fn role(&self, namespace: &str, name: &str) -> Option<&Role> {
         self.roles.get(&NamespacedName(namespace, name))
+    }
+
+    /// Whether a namespace exists, when the input says: a live load reads every namespace or the one asked about;
+    /// a snapshot says only if it holds Namespace objects.
+    pub fn namespace_exists(&self, name: &str) -> Option<bool> {
+        if self.namespaces.contains_key(name) {
+            Some(true)
+        } else if self.absent_namespaces.contains(name) || !self.namespaces.is_empty() {
+            Some(false)
+        } else {
+            None
+        }
     }
 
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
