@@ -835,7 +835,8 @@ def render(R):
                  f"loaded with the 0.1x world for apply (`{live['world']}`: "
                  f"{', '.join(f'{v} {k}' for k, v in wd['objects'].items())}; {wd['created']} created in "
                  f"{wd['load_s']} s, {wd['service_accounts_in_cluster']} ServiceAccounts in the cluster). Per tool and "
-                 f"question: one untimed cold run (empty discovery cache), then {doc['runs']} timed runs interleaved; "
+                 f"question: one untimed cold run (empty discovery cache), then {doc['runs']} timed runs interleaved "
+                 f"({doc.get('runs_fast', doc['runs'])} for who-can -n, whose runs take a tenth of a second); "
                  "API requests are the audit events of the tools' user between two marker requests. Peers built by "
                  "benches/peers/build.sh from their Go modules at pinned versions.\n")
         note = f" (build.sh says: \"{live['rbac_tool_build_note']}\")" if live.get("rbac_tool_build_note") else ""
