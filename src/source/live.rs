@@ -245,9 +245,7 @@ fn spawn_namespace(conn: &Connection, name: &str) -> Task<Result<Vec<raw::RawNam
             Err(e) => return Err(describe_error(&what, &conn.server, &e)),
         };
         let namespace = if body.protobuf {
-            super::protobuf::namespace(&body.bytes).map_err(|e| {
-                anyhow!("the API server at {} sent a response that is not valid Kubernetes protobuf while trying to {what}: {e}", conn.server)
-            })?
+            super::protobuf::namespace(&body.bytes).map_err(|e| not_protobuf(&conn, &what, &e))?
         } else {
             serde_json::from_slice(&body.bytes)
                 .map_err(|e| describe_error(&what, &conn.server, &kube::Error::SerdeError(e)))?
@@ -260,6 +258,13 @@ fn spawn_namespace(conn: &Connection, name: &str) -> Task<Result<Vec<raw::RawNam
 /// Waits for a [`spawn_list`].
 async fn joined<T>(what: &str, task: Task<Result<T>>) -> Result<T> {
     task.await.map_err(|e| anyhow!("the task that was to {what} failed: {e}"))?
+}
+
+fn not_protobuf(conn: &Connection, what: &str, e: &dyn std::fmt::Display) -> anyhow::Error {
+    anyhow!(
+        "the API server at {} sent a response that is not valid Kubernetes protobuf while trying to {what}: {e}",
+        conn.server
+    )
 }
 
 /// A page's body and whether it is protobuf.
@@ -314,7 +319,7 @@ fn continue_hint(body: &str) -> Option<&str> {
 /// (ServiceAccounts, bindings, namespaces, metadata-only lists) come 2000 at a time: 20,000 ServiceAccounts take 10
 /// pages instead of 40. Roles and ClusterRoles carry rules: 1000 (a cluster's few hundred ClusterRoles in one
 /// page). Pods and admission objects are the largest: kubectl's 500. In protobuf a page costs the server and the
-/// wire a third to a fifth of its JSON, so those pages hold 2.5x as many: 5000 small objects, 2000 Roles.
+/// wire a third to a fifth of its JSON, so those pages hold 2.5x as many: 5000 small objects, 2500 Roles.
 pub fn page_size(path: &str, metadata_only: bool, protobuf: bool) -> u32 {
     let resource = path.split('?').next().unwrap_or(path).rsplit('/').next().unwrap_or("");
     let json = if metadata_only {
@@ -400,18 +405,11 @@ pub async fn list_all_as<T: DeserializeOwned + Send + 'static>(
                 }
                 Err(e) => return Err(describe_error(what, &conn.server, &e)),
             };
-            let not_protobuf = |e: &dyn std::fmt::Display| {
-                anyhow!(
-                    "the API server at {} sent a response that is not valid Kubernetes protobuf while trying to {what}: \
-                     {e}",
-                    conn.server
-                )
-            };
             let hint = match (body.protobuf, format) {
                 (true, Format::Protobuf(_)) => {
-                    super::protobuf::continue_token(&body.bytes).map_err(|e| not_protobuf(&e))?
+                    super::protobuf::continue_token(&body.bytes).map_err(|e| not_protobuf(conn, what, &e))?
                 }
-                (true, _) => return Err(not_protobuf(&"protobuf was not asked for")),
+                (true, _) => return Err(not_protobuf(conn, what, &"protobuf was not asked for")),
                 (false, _) => std::str::from_utf8(&body.bytes).ok().and_then(continue_hint).map(str::to_string),
             };
             let next = hint.as_deref().map(|t| spawn_page(conn, url(Some(t)), accept));
@@ -435,7 +433,7 @@ pub async fn list_all_as<T: DeserializeOwned + Send + 'static>(
             };
             let (page_items, token) = decoded.map_err(|e| match e {
                 Ok(json) => describe_error(what, &conn.server, &kube::Error::SerdeError(json)),
-                Err(protobuf) => not_protobuf(&protobuf),
+                Err(protobuf) => not_protobuf(conn, what, &protobuf),
             })?;
             conn.fetched.add(page_items.len());
             items.extend(page_items);
