@@ -102,7 +102,7 @@ pub fn roles(body: &[u8]) -> Result<Page<RawRole>, Error> {
     list_page(body, |l: rbac::RoleList| {
         let roles = l.items.into_iter().map(|r| RawRole {
             metadata: object_meta(r.metadata),
-            rules: nonempty(r.rules).map(|rules| rules.into_iter().map(policy_rule).collect()),
+            rules: rules(r.rules),
             aggregation_rule: None,
         });
         (l.metadata, roles.collect())
@@ -113,7 +113,7 @@ pub fn cluster_roles(body: &[u8]) -> Result<Page<RawRole>, Error> {
     list_page(body, |l: rbac::ClusterRoleList| {
         let roles = l.items.into_iter().map(|r| RawRole {
             metadata: object_meta(r.metadata),
-            rules: nonempty(r.rules).map(|rules| rules.into_iter().map(policy_rule).collect()),
+            rules: rules(r.rules),
             aggregation_rule: r.aggregation_rule.map(|a| rbac_json::AggregationRule {
                 cluster_role_selectors: nonempty(a.cluster_role_selectors)
                     .map(|s| s.into_iter().map(label_selector).collect()),
@@ -181,6 +181,10 @@ fn namespace_of(ns: core::Namespace) -> RawNamespace {
         metadata: object_meta(ns.metadata),
         status: ns.status.map(|s| NamespaceStatus { phase: some_text(s.phase) }),
     }
+}
+
+fn rules(rules: Vec<rbac::PolicyRule>) -> Option<Vec<rbac_json::PolicyRule>> {
+    nonempty(rules).map(|rules| rules.into_iter().map(policy_rule).collect())
 }
 
 fn policy_rule(r: rbac::PolicyRule) -> rbac_json::PolicyRule {
