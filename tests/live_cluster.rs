@@ -457,14 +457,20 @@ fn pump(mut from: TcpStream, mut to: TcpStream, cut: &AtomicBool, budget: Option
     let _ = to.shutdown(std::net::Shutdown::Both);
 }
 
+/// The test cluster's kubeconfig with its server replaced by `proxy` (in a temporary directory kept by the caller).
+fn kubeconfig_via(c: &TestCluster, proxy: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let kc = tmp.path().join("kubeconfig");
+    let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, proxy);
+    std::fs::write(&kc, text).unwrap();
+    (tmp, kc)
+}
+
 #[test]
 fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
     let c = cluster();
     let (proxy, cut, _) = cutting_proxy(&c.server, 40_000);
-    let tmp = tempfile::tempdir().unwrap();
-    let kc = tmp.path().join("kubeconfig");
-    let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, &proxy);
-    std::fs::write(&kc, text).unwrap();
+    let (_tmp, kc) = kubeconfig_via(c, &proxy);
     let out = c
         .kubectl_sa()
         .env("KUBECONFIG", &kc)
@@ -483,10 +489,7 @@ fn an_api_server_that_goes_away_mid_run_is_an_error_not_a_partial_answer() {
 fn a_live_load_shares_one_http2_connection() {
     let c = cluster();
     let (proxy, stop, accepted) = cutting_proxy(&c.server, usize::MAX);
-    let tmp = tempfile::tempdir().unwrap();
-    let kc = tmp.path().join("kubeconfig");
-    let text = std::fs::read_to_string(&c.kubeconfig).unwrap().replace(&c.server, &proxy);
-    std::fs::write(&kc, text).unwrap();
+    let (_tmp, kc) = kubeconfig_via(c, &proxy);
     // Eight requests (discovery twice, six lists), several pages each at this page size.
     let out = c
         .kubectl_sa()
