@@ -30,7 +30,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l cluster -d 'The k
 complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_needs_command" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -59,7 +59,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l cluste
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand who-can" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -78,7 +78,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l cluste
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand explain" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -99,7 +99,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l cluster
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand matrix" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -118,7 +118,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l clust
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand bindings" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -135,7 +135,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l cluster -
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand list" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -164,7 +164,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l cluster 
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand audit" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -177,7 +177,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __f
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and not __fish_seen_subcommand_from inspect help" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -193,7 +193,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand token; and __fish_seen_subcommand_from inspect" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -213,7 +213,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l cluster 
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand usage" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -227,7 +227,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l cluste
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand version" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -239,7 +239,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l clu
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand completion" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -252,7 +252,7 @@ complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l cluster -d
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -s n -l namespace -d 'Namespace of the request (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l request-timeout -d 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever' -r
-complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]' -r
+complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l chunk-size -d 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]' -r
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -s f -l filename -d 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests' -r -F
 complete -c kubectl-sa -n "__fish_kubectl_sa_using_subcommand man" -l color -d 'When to color output: auto (terminal and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''

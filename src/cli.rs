@@ -61,7 +61,8 @@ pub struct ConnectionFlags {
     pub request_timeout: String,
 
     /// Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles,
-    /// 2000 for smaller objects; 2.5 times as many when the server answers in protobuf]
+    /// 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts,
+    /// Namespaces, Roles, ClusterRoles and their bindings]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk_size: Option<u32>,
 
