@@ -54,10 +54,7 @@ fn resource(verb: &str, group: &str, resource: &str, sub: &str, name: &str, name
 fn bootstrap(c: &mut Criterion) {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/rbac-bootstrap.json");
     let (_, loaded) = load(&["kubectl-sa", "version", "-f", fixture]);
-    let node = UserInfo {
-        username: "system:node:node1".into(),
-        groups: vec!["system:nodes".into(), "system:authenticated".into()],
-    };
+    let node = UserInfo::new("system:node:node1", &["system:nodes", "system:authenticated"]);
     let cases = [
         ("allow list pods", resource("list", "", "pods", "", "", "")),
         ("allow update pods/status", resource("update", "", "pods", "status", "mypods", "myns")),

@@ -66,7 +66,8 @@ pub struct CloudIdentity {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthenticationReport {
-    pub service_account: ServiceAccountView,
+    /// The ServiceAccount the identity is; None for a user that is not one.
+    pub service_account: Option<ServiceAccountView>,
     pub user: UserInfo,
     /// false when the SA does not exist (no token can authenticate as it); None when the input cannot tell.
     pub can_authenticate: Option<bool>,
@@ -149,12 +150,12 @@ pub fn analyse(
         }
     };
     AuthenticationReport {
-        service_account: ServiceAccountView {
+        service_account: Some(ServiceAccountView {
             namespace: namespace.to_string(),
             name: name.to_string(),
             exists: sa.is_some(),
             uid: sa.and_then(|s| s.uid.clone()),
-        },
+        }),
         user,
         can_authenticate,
         service_account_automount: sa.and_then(|s| s.automount),
@@ -163,6 +164,27 @@ pub fn analyse(
         cloud_identities,
         warnings,
         verdict,
+    }
+}
+
+/// The authentication stage of a user that is not a ServiceAccount: its credentials (client certificate, OIDC,
+/// webhook token, authenticating proxy) are outside the cluster's objects, so nothing is known but what was given.
+pub fn analyse_user(user: &UserInfo) -> AuthenticationReport {
+    AuthenticationReport {
+        service_account: None,
+        user: user.clone(),
+        can_authenticate: None,
+        service_account_automount: None,
+        pods: None,
+        legacy_tokens: None,
+        cloud_identities: Vec::new(),
+        warnings: Vec::new(),
+        verdict: format!(
+            "user {:?} is not a ServiceAccount: how it authenticates (client certificate, OIDC, webhook token, \
+             authenticating proxy) is outside the cluster's objects; the request is evaluated for the user and groups \
+             given",
+            user.username
+        ),
     }
 }
 

@@ -52,6 +52,34 @@ pub struct ConnectionFlags {
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
 
+    /// The address and port of the Kubernetes API server (overrides the kubeconfig's; works without one).
+    #[arg(short = 's', long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Bearer token for authentication to the API server (overrides the kubeconfig user's; never printed).
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<Secret>,
+
+    /// Path to a cert file for the certificate authority.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub certificate_authority: Option<PathBuf>,
+
+    /// Path to a client certificate file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_key: Option<PathBuf>,
+
+    /// Do not check the server's certificate (insecure).
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Server name to use for server certificate validation (default: the server's host name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+
     /// Namespace of the request (default: the context's namespace, else "default").
     #[arg(short = 'n', long, global = true, value_name = "NS")]
     pub namespace: Option<String>,
@@ -70,6 +98,23 @@ pub struct ConnectionFlags {
     /// Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests.
     #[arg(short = 'f', long = "filename", global = true, value_name = "PATH")]
     pub filename: Vec<PathBuf>,
+}
+
+/// A credential from the command line: its Debug form never shows it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
 }
 
 impl ConnectionFlags {
@@ -111,13 +156,15 @@ pub enum OutputFormat {
 pub enum Command {
     /// List every subject and ServiceAccount that may make a request, with the binding -> role -> rule granting it.
     #[command(
-        after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa who-can create pods/exec -A\n  kubectl sa who-can update deployments.apps/scale -n web\n  kubectl sa who-can get /metrics\n  kubectl sa who-can list widgets.example.com -o json"
+        after_help = "Examples:\n  kubectl sa who-can get secrets -n prod\n  kubectl sa who-can create pods/exec -A\n  kubectl sa who-can update deployments.apps/scale -n web\n  kubectl sa who-can get /metrics\n  kubectl sa who-can list widgets.example.com -o json\n  kubectl sa who-can '*' '*' --group '*' --cluster-scope\n  kubectl sa who-can get tier.networkpolicies --group projectcalico.org --cluster-scope\n\nAny request a SubjectAccessReview accepts can be asked; what the catalogue does not know (a custom resource\nwithout its CRD, a custom verb) is answered literally, with a warning on stderr."
     )]
     WhoCan(WhoCanArgs),
 
-    /// Explain whether a ServiceAccount may make a request, and which bindings allow it.
+    /// Explain whether a ServiceAccount or user may make a request: authentication, authorization (which bindings
+    /// allow it, or the near misses) and admission.
     #[command(
-        after_help = "Examples:\n  kubectl sa explain prod:deployer create deployments.apps -n prod\n  kubectl sa explain system:serviceaccount:monitoring:prometheus get /metrics\n  kubectl sa explain builder get secrets db-password -n ci -o json\n\nExit status: 0 allowed, 1 denied, 2 or more on errors (like `kubectl auth can-i`)."
+        override_usage = "kubectl sa explain [OPTIONS] <NS:SA> <VERB> <RESOURCE> [NAME]\n       kubectl sa explain [OPTIONS] --as <USER> [--as-group <GROUP>]... <VERB> <RESOURCE> [NAME]",
+        after_help = "Examples:\n  kubectl sa explain prod:deployer create deployments.apps -n prod\n  kubectl sa explain system:serviceaccount:monitoring:prometheus get /metrics\n  kubectl sa explain builder get secrets db-password -n ci -o json\n  kubectl sa explain --as alice --as-group devs list secrets -n prod\n  kubectl sa explain ci:deployer '*' '*' --group '*' --cluster-scope\n\nExit status: 0 allowed, 1 denied, 2 or more on errors (like `kubectl auth can-i`)."
     )]
     Explain(ExplainArgs),
 
@@ -179,30 +226,48 @@ pub enum Command {
     Man(crate::cmd::completion::ManArgs),
 }
 
+/// How a request is scoped and printed (who-can and explain). The grammar is in docs/requests.md.
+#[derive(Debug, Args)]
+pub struct RequestFlags {
+    /// Subresource, as an alternative to RESOURCE/SUBRESOURCE (several segments are allowed: a/b).
+    #[arg(long, value_name = "SUBRESOURCE")]
+    pub subresource: Option<String>,
+
+    /// The API group, given apart: RESOURCE is then taken whole, dots included (e.g. --group projectcalico.org
+    /// tier.networkpolicies); --group "" is the core group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// Across all namespaces (namespace ""); for who-can: in any namespace, each grant with its scope.
+    #[arg(short = 'A', long, conflicts_with = "cluster_scope")]
+    pub all_namespaces: bool,
+
+    /// Ask at cluster scope (namespace "") whatever the resource: for a cluster-scoped resource the catalogue does
+    /// not know, or a namespaced one across all namespaces (only ClusterRoleBindings count).
+    #[arg(long)]
+    pub cluster_scope: bool,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<OutputFormat>,
+}
+
 #[derive(Debug, Args)]
 pub struct RequestArgs {
-    /// The verb: get, list, watch, create, update, patch, delete, deletecollection, or a special verb (bind,
-    /// escalate, impersonate, approve, sign, use, ...); lowercase HTTP method for non-resource URLs.
+    /// The verb: get, list, watch, create, update, patch, delete, deletecollection, a special verb (bind,
+    /// escalate, impersonate, approve, sign, use, ...) or any custom verb; the lowercased HTTP method for
+    /// non-resource URLs; `*` is the literal `*`.
     pub verb: String,
 
-    /// RESOURCE[.GROUP][/SUBRESOURCE] (pods, po, pods/log, deployments.apps/scale, widgets.example.com), or a
-    /// non-resource URL starting with / (e.g. /metrics, /healthz).
+    /// RESOURCE[.GROUP][/SUBRESOURCE] (pods, po, pods/log, deployments.apps/scale, widgets.example.com, `*`), or a
+    /// non-resource URL starting with / (e.g. /metrics, /healthz). Unknown names are asked literally.
     pub resource: String,
 
     /// Name of one object (resourceNames rules only match requests for a named object).
     pub name: Option<String>,
 
-    /// Subresource, as an alternative to RESOURCE/SUBRESOURCE.
-    #[arg(long)]
-    pub subresource: Option<String>,
-
-    /// Across all namespaces.
-    #[arg(short = 'A', long)]
-    pub all_namespaces: bool,
-
-    /// Output format.
-    #[arg(short = 'o', long, value_enum)]
-    pub output: Option<OutputFormat>,
+    #[command(flatten)]
+    pub flags: RequestFlags,
 }
 
 #[derive(Debug, Args)]
@@ -211,19 +276,61 @@ pub struct WhoCanArgs {
     pub request: RequestArgs,
 }
 
+/// Who is evaluated when it is not a ServiceAccount argument: kubectl's impersonation flags. The connection itself
+/// always uses your own credentials.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SubjectFlags {
+    /// Evaluate for this user (system:serviceaccount:NS:NAME for a ServiceAccount), as `kubectl auth can-i --as`:
+    /// its groups are --as-group plus system:authenticated.
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+
+    /// A group of the evaluated identity (repeatable): with --as, its groups; with a ServiceAccount, a group
+    /// besides its three (as an authenticating proxy could add), e.g. system:masters.
+    #[arg(long = "as-group", value_name = "GROUP")]
+    pub as_group: Vec<String>,
+
+    /// The uid of the evaluated identity (sent in the server's SubjectAccessReview).
+    #[arg(long = "as-uid", value_name = "UID")]
+    pub as_uid: Option<String>,
+}
+
+impl SubjectFlags {
+    /// The subject of a command whose ServiceAccount argument is `service_account`.
+    pub fn spec<'a>(&'a self, service_account: Option<&'a str>) -> crate::request::subject::SubjectSpec<'a> {
+        crate::request::subject::SubjectSpec {
+            service_account,
+            as_user: self.as_user.as_deref(),
+            as_groups: &self.as_group,
+            as_uid: self.as_uid.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The ServiceAccount: NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME
-    /// (namespace from -n, else the context, else "default").
-    pub service_account: String,
+    /// (namespace from -n, else the context, else "default"). Left out with --as.
+    #[arg(value_name = "SA")]
+    pub service_account: Option<String>,
+
+    /// The verb (see who-can --help).
+    #[arg(value_name = "VERB")]
+    pub verb: Option<String>,
+
+    /// RESOURCE[.GROUP][/SUBRESOURCE] or a non-resource URL (see who-can --help).
+    #[arg(value_name = "RESOURCE")]
+    pub resource: Option<String>,
+
+    /// Name of one object.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
 
     #[command(flatten)]
-    pub request: RequestArgs,
+    pub subject: SubjectFlags,
 
-    /// A group the identity carries besides the ServiceAccount's three (as an authenticating proxy or
-    /// impersonation could add), e.g. system:masters. Repeatable.
-    #[arg(long = "as-group", value_name = "GROUP")]
-    pub as_group: Vec<String>,
+    #[command(flatten)]
+    pub request: RequestFlags,
 
     /// Print only the least-privilege Role/ClusterRole and binding YAML that would allow exactly this request.
     #[arg(long)]
@@ -237,10 +344,39 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "FILE")]
     pub object: Option<PathBuf>,
 
-    /// Live: perform the request server-side as the ServiceAccount with dryRun=All (impersonating it) and report
-    /// the real authorization and admission outcome. Needs permission to impersonate the ServiceAccount.
+    /// Live: perform the request server-side as the evaluated identity with dryRun=All (impersonating it) and
+    /// report the real authorization and admission outcome. Needs permission to impersonate it.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// The words of an explain request once the subject is known: (ServiceAccount argument, verb, resource, name).
+pub type ExplainWords<'a> = (Option<&'a str>, &'a str, &'a str, Option<&'a str>);
+
+impl ExplainArgs {
+    /// The positional words read as `SA VERB RESOURCE [NAME]`, or with --as as `VERB RESOURCE [NAME]`.
+    pub fn words(&self) -> Result<ExplainWords<'_>> {
+        let given: Vec<&str> = [&self.service_account, &self.verb, &self.resource, &self.name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        match (self.subject.as_user.is_some(), given.as_slice()) {
+            (false, [sa, verb, resource]) => Ok((Some(sa), verb, resource, None)),
+            (false, [sa, verb, resource, name]) => Ok((Some(sa), verb, resource, Some(name))),
+            (true, [verb, resource]) => Ok((None, verb, resource, None)),
+            (true, [verb, resource, name]) => Ok((None, verb, resource, Some(name))),
+            (true, [_, _, _, _]) => bail!(
+                "with --as, give VERB RESOURCE [NAME] only: the subject is the --as user, not a ServiceAccount argument"
+            ),
+            (false, _) => bail!(
+                "explain needs NS:SA VERB RESOURCE [NAME] (or --as USER VERB RESOURCE [NAME]), e.g. `kubectl sa explain ci:deployer get pods -n web`"
+            ),
+            (true, _) => bail!(
+                "explain --as USER needs VERB RESOURCE [NAME], e.g. `kubectl sa explain --as alice get pods -n web`"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -254,12 +390,16 @@ pub enum MatrixOutput {
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n).
-    /// Omit it with --resource, or with --all-sas for the matrix of every ServiceAccount of the namespace.
-    #[arg(required_unless_present_any = ["resource", "all_sas"])]
+    /// Omit it with --resource, with --all-sas for the matrix of every ServiceAccount of the namespace, or with
+    /// --as for a user.
+    #[arg(required_unless_present_any = ["resource", "all_sas", "as_user"])]
     pub service_account: Option<String>,
 
+    #[command(flatten)]
+    pub subject: SubjectFlags,
+
     /// One resource, with ServiceAccounts as rows (everyone that holds anything on it).
-    #[arg(long, value_name = "RESOURCE", conflicts_with = "service_account")]
+    #[arg(long, value_name = "RESOURCE", conflicts_with_all = ["service_account", "as_user"])]
     pub resource: Option<String>,
 
     /// Verbs as columns: a comma-separated list, or `all` for the standard verbs plus bind, escalate,
@@ -274,7 +414,7 @@ pub struct MatrixArgs {
 
     /// Without a ServiceAccount: the matrix of every ServiceAccount of the namespace (-A: of the cluster). With
     /// --resource: also ServiceAccounts that hold nothing on it.
-    #[arg(long, conflicts_with = "service_account")]
+    #[arg(long, conflicts_with_all = ["service_account", "as_user"])]
     pub all_sas: bool,
 
     /// Across all namespaces: cells say where (cluster-wide or which namespaces).
@@ -296,8 +436,13 @@ pub enum BindingsOutput {
 
 #[derive(Debug, Args)]
 pub struct BindingsArgs {
-    /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n).
-    pub service_account: String,
+    /// The ServiceAccount (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or NAME with -n);
+    /// left out with --as.
+    #[arg(required_unless_present = "as_user")]
+    pub service_account: Option<String>,
+
+    #[command(flatten)]
+    pub subject: SubjectFlags,
 
     #[arg(short = 'o', long, value_enum)]
     pub output: Option<BindingsOutput>,

@@ -21,8 +21,8 @@ use clap::{Arg, ArgAction, Command, CommandFactory, ValueHint};
 
 use crate::catalogue::Catalogue;
 use crate::cli::{Cli, ConnectionFlags};
-use crate::cmd::{NON_RESOURCE_VERBS, RESOURCE_VERBS};
 use crate::model::{ClusterBuilder, raw};
+use crate::request::{NON_RESOURCE_VERBS, RESOURCE_VERBS};
 use crate::source::{Connection, live, snapshot};
 
 /// Cobra's ShellCompDirective bits, which kubectl passes on to the shell.
@@ -293,6 +293,10 @@ pub fn parse(words: &[String]) -> Parsed {
     }
     let mut positionals: Vec<&Arg> = cmd.get_positionals().filter(|a| !a.is_hide_set()).collect();
     positionals.sort_by_key(|a| a.get_index());
+    // With --as the subject is a user: the ServiceAccount positional is left out.
+    if seen_args.contains("as_user") {
+        positionals.retain(|a| a.get_id() != "service_account");
+    }
     // A list positional (num_args 1..) takes every remaining word.
     let arg = positionals
         .get(positional)
@@ -624,31 +628,8 @@ fn snapshot_data(flags: &ConnectionFlags) -> Result<ClusterData> {
 /// A client built from the kubeconfig like [`live::connect`] does, except that exec credential plugins are told
 /// they may not interact (`interactiveMode: Never`: no terminal, stdin closed), and every request is bounded.
 async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<Connection> {
-    use kube::config::{Config, ExecInteractiveMode, KubeConfigOptions};
-    let mut kubeconfig = live::read_kubeconfig(flags)?;
-    for user in &mut kubeconfig.auth_infos {
-        if let Some(exec) = user.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
-            exec.interactive_mode = Some(ExecInteractiveMode::Never);
-        }
-    }
-    let options =
-        KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
-    let mut config =
-        Config::from_custom_kubeconfig(kubeconfig, &options).await.map_err(|e| anyhow!("kubeconfig: {e}"))?;
-    config.connect_timeout = Some(timeout);
-    config.read_timeout = Some(timeout);
-    config.write_timeout = Some(timeout);
-    let server = config.cluster_url.to_string();
-    let default_namespace = config.default_namespace.clone();
-    let client = live::build_client(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
-    Ok(Connection {
-        client,
-        default_namespace,
-        server,
-        chunk_size: None,
-        timeout: Some(timeout),
-        fetched: Default::default(),
-    })
+    let config = live::client_config(flags, Some(timeout), false).await?;
+    live::connection(config, None, Some(timeout))
 }
 
 /// Metadata is all completion needs.
@@ -744,6 +725,10 @@ mod tests {
         assert_eq!((p.target, p.prefix.as_str(), p.partial.as_str()), (Target::VerbList, "get,", "li"));
         assert_eq!(parse(&words("matrix --resource ")).target, Target::Resources { urls: false });
         assert_eq!(parse(&words("explain x get pods --as-group ")).target, Target::Groups);
+        // With --as there is no ServiceAccount argument: the first word is the verb.
+        assert_eq!(parse(&words("explain --as alice ")).target, Target::Verbs);
+        assert_eq!(parse(&words("explain --as alice get ")).target, Target::Resources { urls: true });
+        assert_eq!(parse(&words("explain x ")).target, Target::Verbs);
         assert_eq!(fixed(&parse(&words("completion "))), ["bash", "elvish", "fish", "powershell", "zsh"]);
     }
 

@@ -13,7 +13,7 @@ pub mod complete;
 pub mod model;
 pub mod output;
 pub mod rbac;
-pub mod request_view;
+pub mod request;
 pub mod source;
 pub mod token;
 pub mod usage;
@@ -60,7 +60,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::WhoCan(args) => {
             // Without -A only the request namespace's RoleBindings count (and only its Namespace object is read);
             // groups expand over every ServiceAccount.
-            let one = if args.request.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) };
+            let one = if args.request.flags.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) };
             let needs = source::Needs { rbac: one.clone(), namespaces: one, ..Default::default() };
             let loaded = runtime.block_on(source::load_with(&cli.connection, &needs))?;
             let code = cmd::who_can::run(args, &loaded, &mut out)?;

@@ -241,6 +241,17 @@ fn fails_with(args: &[&str], needle: &str) {
     assert!(out.stdout.is_empty(), "{args:?}: nothing partial on stdout");
 }
 
+/// Succeeds with exactly one warning line on stderr.
+fn warns_with(args: &[&str], needle: &str) {
+    let out = sa().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    assert!(stderr.contains(needle), "{args:?}: stderr {stderr:?} lacks {needle:?}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: one warning line: {stderr}");
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(!out.stdout.is_empty(), "{args:?}: the answer is printed");
+}
+
 #[test]
 fn bad_input_gives_one_line_errors() {
     fails_with(
@@ -256,11 +267,14 @@ fn bad_input_gives_one_line_errors() {
         "no-kind.yaml:1: document has no `kind`",
     );
     fails_with(&["-f", "does/not/exist.yaml", "who-can", "get", "pods"], "cannot read does/not/exist.yaml");
-    fails_with(&["-f", DEMO, "who-can", "get", "podz"], "doesn't have a resource type \"podz\"");
-    fails_with(&["-f", DEMO, "who-can", "get", "pods/logs"], "has no subresource \"logs\"");
-    fails_with(&["-f", DEMO, "who-can", "gett", "pods"], "unknown verb \"gett\"");
-    fails_with(&["-f", DEMO, "who-can", "GET", "pods"], "did you mean \"get\"");
+    // What the catalogue does not know is answered literally, with one warning (tests/request_grammar.rs).
+    warns_with(&["-f", DEMO, "who-can", "get", "podz"], "doesn't have a resource type \"podz\"");
+    warns_with(&["-f", DEMO, "who-can", "get", "pods/logs"], "has no subresource \"logs\"");
+    warns_with(&["-f", DEMO, "who-can", "gett", "pods"], "literal verb");
+    warns_with(&["-f", DEMO, "who-can", "GET", "pods"], "did you mean \"get\"");
     fails_with(&["-f", DEMO, "explain", "a:b:c", "get", "pods"], "invalid ServiceAccount");
+    fails_with(&["-f", DEMO, "who-can", "", "pods"], "the verb is empty");
+    fails_with(&["-f", DEMO, "who-can", "get", "pods/log", "--subresource", "log"], "subresource is given twice");
     fails_with(&["-f", DEMO, "who-can", "get", "/healthz", "x"], "takes no NAME");
     fails_with(&["who-can", "get", "pods"], "kubeconfig");
     fails_with(&["-f", DEMO, "who-can", "get", "pods", "--request-timeout", "soon"], "invalid --request-timeout");
@@ -582,7 +596,7 @@ fn matrix_text_uses_icons_on_color_and_words_otherwise() {
         .assert()
         .stdout(predicate::str::contains("some payments-db"));
     fails_with(&["-f", DEMO, "matrix", "payments:api", "--verbs", "get, list"], "invalid --verbs entry");
-    fails_with(&["-f", DEMO, "matrix", "-n", "x", "--resource", "podz"], "doesn't have a resource type");
+    warns_with(&["-f", DEMO, "matrix", "-n", "x", "--resource", "podz"], "doesn't have a resource type");
 }
 
 #[test]

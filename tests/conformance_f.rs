@@ -118,7 +118,7 @@ fn sa_subject(name: &str, ns: Option<&str>) -> String {
 }
 
 fn user(name: &str, groups: &[&str]) -> UserInfo {
-    UserInfo { username: name.into(), groups: groups.iter().map(|g| g.to_string()).collect() }
+    UserInfo::new(name, groups)
 }
 
 fn sa(ns: &str, name: &str) -> UserInfo {

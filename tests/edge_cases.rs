@@ -892,9 +892,7 @@ fn cluster() -> Cluster {
 
 fn identity(who: Who) -> UserInfo {
     match who {
-        Who::User(name, groups) => {
-            UserInfo { username: name.into(), groups: groups.iter().map(|g| g.to_string()).collect() }
-        }
+        Who::User(name, groups) => UserInfo::new(name, groups),
         Who::Sa(ns, name) => UserInfo::service_account(ns, name),
     }
 }

@@ -280,14 +280,22 @@ fn the_server_check_names_the_authorizer_that_decided() {
 
     // system:masters is allowed before any authorizer: with cluster-admin's binding gone, RBAC says no.
     c.kubectl_ok(&["delete", "clusterrolebinding", "cluster-admin"], None);
+    // kubectl-sa knows it too: its answer is the server's, decided by system:masters, and the groups evaluated
+    // (and sent) include the extra one.
     let (code, v) = explain_json(c, &["default:default", "delete", "nodes", "--as-group", "system:masters"]);
     let check = &v["authorization"]["serverCheck"];
     assert_eq!(
-        (code, &v["authorization"]["rbacAllowed"], &check["outcome"]),
-        (0, &json!(false), &json!("another-authorizer-allowed")),
+        (code, &v["authorization"]["rbacAllowed"], &check["outcome"], &v["authorization"]["decidedBy"]),
+        (0, &json!(false), &json!("agrees"), &json!("system:masters")),
         "{v}"
     );
     assert!(check["message"].as_str().unwrap().contains("system:masters"), "{check}");
+    assert!(v["subject"]["groups"].as_array().unwrap().contains(&json!("system:masters")), "{v}");
+    assert!(v["user"]["groups"].as_array().unwrap().contains(&json!("system:masters")), "{v}");
+    // The same for a user given with --as.
+    let (code, v) = explain_json(c, &["--as", "root", "--as-group", "system:masters", "delete", "nodes"]);
+    assert_eq!((code, &v["authorization"]["serverCheck"]["outcome"]), (0, &json!("agrees")), "{v}");
+    assert_eq!(v["subject"]["kind"], "User");
 
     // --no-server-check keeps RBAC's answer.
     let (code, v) =

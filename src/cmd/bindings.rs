@@ -10,7 +10,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{BindingsArgs, BindingsOutput};
-use crate::cmd::explain::parse_service_account;
+use crate::cmd::explain::SubjectView;
 use crate::model::Rule;
 use crate::output::{self, dim, heading, warn};
 use crate::rbac::{ObjectRef, UserInfo, bindings_for_user, matching_subject};
@@ -35,10 +35,14 @@ pub struct AppliedBinding {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Report {
-    service_account: ObjectRef,
-    exists: bool,
-    bindings: Vec<AppliedBinding>,
+struct Report<'a> {
+    subject: SubjectView,
+    /// The ServiceAccount and whether it exists, when the subject is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_account: Option<&'a ObjectRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exists: Option<bool>,
+    bindings: &'a [AppliedBinding],
 }
 
 pub fn applied_bindings(loaded: &Loaded, user: &UserInfo) -> Vec<AppliedBinding> {
@@ -74,7 +78,7 @@ fn id(prefix: &str, s: &str) -> String {
 fn dot(sa: &ObjectRef, bindings: &[AppliedBinding]) -> String {
     let mut s = String::from("digraph bindings {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
     let sa_id = id("sa", &sa.to_string());
-    let _ = writeln!(s, "  {sa_id} [label=\"ServiceAccount\\n{}/{}\", shape=ellipse];", sa.namespace, sa.name);
+    let _ = writeln!(s, "  {sa_id} [label=\"{}\\n{}\", shape=ellipse];", sa.kind, esc(&binding_name(sa)));
     let mut seen = std::collections::BTreeSet::new();
     for b in bindings {
         let b_id = id("b", &b.binding.to_string());
@@ -99,7 +103,7 @@ fn dot(sa: &ObjectRef, bindings: &[AppliedBinding]) -> String {
 fn mermaid(sa: &ObjectRef, bindings: &[AppliedBinding]) -> String {
     let mut s = String::from("graph LR\n");
     let sa_id = id("sa", &sa.to_string());
-    let _ = writeln!(s, "  {sa_id}([\"ServiceAccount {}/{}\"])", sa.namespace, sa.name);
+    let _ = writeln!(s, "  {sa_id}([\"{} {}\"])", sa.kind, mesc(&binding_name(sa)));
     let mut seen = std::collections::BTreeSet::new();
     for b in bindings {
         let b_id = id("b", &b.binding.to_string());
@@ -132,19 +136,36 @@ fn mesc(s: &str) -> String {
 }
 
 pub fn run(args: &BindingsArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
-    let (ns, name) = parse_service_account(&args.service_account, &loaded.namespace)?;
-    let user = UserInfo::service_account(&ns, &name);
-    let bindings = applied_bindings(loaded, &user);
-    let sa = ObjectRef { kind: "ServiceAccount".into(), name: name.clone(), namespace: ns.clone() };
-    let exists = loaded.cluster.service_account(&ns, &name).is_some();
+    let identity =
+        crate::request::subject::identity(&args.subject.spec(args.service_account.as_deref()), &loaded.namespace)?;
+    let user = &identity.user;
+    let bindings = applied_bindings(loaded, user);
+    let (root, exists) = match &identity.service_account {
+        Some((ns, name)) => (
+            ObjectRef { kind: "ServiceAccount".into(), name: name.clone(), namespace: ns.clone() },
+            Some(loaded.cluster.service_account(ns, name).is_some()),
+        ),
+        None => (ObjectRef { kind: "User".into(), name: user.username.clone(), namespace: String::new() }, None),
+    };
+    let report = || Report {
+        subject: SubjectView::of(&identity),
+        service_account: identity.service_account.as_ref().map(|_| &root),
+        exists,
+        bindings: &bindings,
+    };
     match args.output {
-        Some(BindingsOutput::Json) => output::write_json(out, &Report { service_account: sa, exists, bindings })?,
-        Some(BindingsOutput::Yaml) => output::write_yaml(out, &Report { service_account: sa, exists, bindings })?,
-        Some(BindingsOutput::Dot) => out.write_all(dot(&sa, &bindings).as_bytes())?,
-        Some(BindingsOutput::Mermaid) => out.write_all(mermaid(&sa, &bindings).as_bytes())?,
+        Some(BindingsOutput::Json) => output::write_json(out, &report())?,
+        Some(BindingsOutput::Yaml) => output::write_yaml(out, &report())?,
+        Some(BindingsOutput::Dot) => out.write_all(dot(&root, &bindings).as_bytes())?,
+        Some(BindingsOutput::Mermaid) => out.write_all(mermaid(&root, &bindings).as_bytes())?,
         None => {
-            let missing = if exists { String::new() } else { format!(" {}", warn("[not found]")) };
-            writeln!(out, "{}{missing}", heading(&format!("ServiceAccount {ns}/{name}")))?;
+            let missing = if exists == Some(false) { format!(" {}", warn("[not found]")) } else { String::new() };
+            let groups = if identity.service_account.is_some() {
+                String::new()
+            } else {
+                format!(" (groups: {})", user.groups.join(", "))
+            };
+            writeln!(out, "{}{missing}{}", heading(&identity.describe()), dim(&groups))?;
             if bindings.is_empty() {
                 writeln!(out, "└─ no binding applies to it")?;
             }

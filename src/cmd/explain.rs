@@ -13,9 +13,9 @@ use crate::cli::{ConnectionFlags, ExplainArgs, OutputFormat};
 use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, no, warn, yes};
 use crate::rbac::near_miss::{NearMiss, near_misses};
-use crate::rbac::request::parse_sa_username;
 use crate::rbac::{self, Grant, ObjectRef, ResolutionError, UserInfo, fix};
-use crate::request_view::RequestView;
+use crate::request::subject::{self, Identity};
+use crate::request::view::RequestView;
 use crate::source::live::{self, DryRunOutcome, ServerCheckError};
 use crate::source::{self, Needs};
 
@@ -36,8 +36,13 @@ pub struct ServerCheck {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AuthorizationStage<'a> {
-    /// The final authorization answer: the server's when it was asked, else RBAC's.
+    /// The final authorization answer: the server's when it was asked, else system:masters' or RBAC's.
     allowed: bool,
+    /// The identity is in system:masters, which the API server allows everything before any authorizer.
+    superuser: bool,
+    /// Who decided the final answer: "system:masters", "RBAC" or "server" (another authorizer, seen by the server
+    /// check).
+    decided_by: &'static str,
     /// RBAC's own answer, computed from the objects.
     rbac_allowed: bool,
     reason: &'a str,
@@ -52,7 +57,11 @@ struct AuthorizationStage<'a> {
 #[serde(rename_all = "camelCase")]
 struct ExplainReport<'a> {
     allowed: bool,
-    service_account: &'a authn::ServiceAccountView,
+    /// Who is evaluated: kind ServiceAccount or User, with the username, groups and uid evaluated and sent.
+    subject: SubjectView,
+    /// The ServiceAccount, when the identity is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_account: Option<&'a authn::ServiceAccountView>,
     user: &'a UserInfo,
     request: RequestView,
     authentication: &'a AuthenticationReport,
@@ -67,28 +76,37 @@ struct ExplainReport<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fix: Vec<serde_json::Value>,
     notes: Vec<String>,
+    /// What the catalogue did not know and what was answered instead.
+    warnings: &'a [String],
     verdict: String,
 }
 
-/// Parses `NAMESPACE:NAME`, `NAMESPACE/NAME`, `system:serviceaccount:NAMESPACE:NAME` or `NAME`.
-pub fn parse_service_account(arg: &str, default_namespace: &str) -> Result<(String, String)> {
-    let (ns, name) = if arg.starts_with("system:serviceaccount:") {
-        match parse_sa_username(arg) {
-            Some((ns, name)) => (ns.to_string(), name.to_string()),
-            None => bail!("invalid ServiceAccount {arg:?}: expected system:serviceaccount:NAMESPACE:NAME"),
-        }
-    } else if let Some((ns, name)) = arg.split_once('/').or_else(|| arg.split_once(':')) {
-        (ns.to_string(), name.to_string())
-    } else {
-        (default_namespace.to_string(), arg.to_string())
-    };
-    if ns.is_empty() || name.is_empty() || name.contains([':', '/']) {
-        bail!(
-            "invalid ServiceAccount {arg:?}: use NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME or NAME with -n"
-        );
-    }
-    Ok((ns, name))
+/// The evaluated identity in JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectView {
+    /// "ServiceAccount" or "User".
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    /// The ServiceAccount's name, or the username.
+    pub name: String,
+    pub groups: Vec<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub uid: String,
 }
+
+impl SubjectView {
+    pub fn of(identity: &Identity) -> Self {
+        let (kind, namespace, name) = match &identity.service_account {
+            Some((ns, name)) => ("ServiceAccount", ns.clone(), name.clone()),
+            None => ("User", String::new(), identity.user.username.clone()),
+        };
+        SubjectView { kind, namespace, name, groups: identity.user.groups.clone(), uid: identity.user.uid.clone() }
+    }
+}
+
+pub use crate::request::subject::parse_service_account;
 
 fn read_object(path: &std::path::Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read --object {}", path.display()))?;
@@ -117,14 +135,14 @@ pub fn run(
 ) -> Result<ExitCode> {
     let default_ns =
         flags.namespace.clone().or_else(|| live::context_namespace(flags)).unwrap_or_else(|| "default".into());
-    let (ns, name) = parse_service_account(&args.service_account, &default_ns)?;
+    let (sa_arg, verb, resource_arg, name_arg) = args.words()?;
+    let identity = subject::identity(&args.subject.spec(sa_arg), &default_ns)?;
     let object = args.object.as_deref().map(read_object).transpose()?;
-    let resource_arg = &args.request.resource;
-    let admitted = ADMITTED_VERBS.contains(&args.request.verb.as_str())
+    let admitted = ADMITTED_VERBS.contains(&verb)
         || CONNECT_SUBRESOURCES.iter().any(|s| resource_arg.ends_with(&format!("/{s}")))
         || args.request.subresource.as_deref().is_some_and(|s| CONNECT_SUBRESOURCES.contains(&s));
     let needs = Needs {
-        workloads_in: Some(ns.clone()),
+        workloads_in: identity.service_account.as_ref().map(|(ns, _)| ns.clone()),
         admission: admitted && !resource_arg.starts_with('/'),
         ..Default::default()
     };
@@ -132,24 +150,38 @@ pub fn run(
     if args.dry_run && !loaded.is_live() {
         bail!("--dry-run needs a live cluster: it cannot be used with -f");
     }
-    let parsed = parse_request(&args.request, &loaded)?;
+    let parsed = parse_request(verb, resource_arg, name_arg, &args.request, &loaded)?;
     let request = &parsed.request;
-    let mut user = UserInfo::service_account(&ns, &name);
-    user.groups.extend(args.as_group.iter().filter(|g| !user.groups.contains(g)).cloned().collect::<Vec<_>>());
-    let decision = rbac::authorize(&loaded.cluster, &user, request);
-    let misses = if decision.allowed { Vec::new() } else { near_misses(&loaded.cluster, &user, request) };
-    let fix_objects = if decision.allowed { Vec::new() } else { fix::least_privilege(&ns, &name, request) };
+    let user = &identity.user;
+    let decision = rbac::authorize(&loaded.cluster, user, request);
+    let superuser = identity.is_superuser();
+    let local_allowed = superuser || decision.allowed;
+    let misses = if local_allowed { Vec::new() } else { near_misses(&loaded.cluster, user, request) };
+    let fix_objects = match (&identity.service_account, local_allowed) {
+        (Some((ns, name)), false) => fix::least_privilege(ns, name, request),
+        _ => Vec::new(),
+    };
 
     if args.fix && args.request.output.is_none() {
-        if decision.allowed {
-            writeln!(out, "# {ns}/{name} may already {request}: nothing to fix")?;
+        let who = identity.describe();
+        if local_allowed {
+            writeln!(out, "# {who} may already {request}: nothing to fix")?;
+        } else if fix_objects.is_empty() {
+            writeln!(
+                out,
+                "# --fix writes bindings for ServiceAccounts; bind {who} by hand (kubectl create rolebinding --user/--group)"
+            )?;
         } else {
             out.write_all(fix::to_yaml(&fix_objects)?.as_bytes())?;
         }
-        return Ok(if decision.allowed { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        return Ok(if local_allowed { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
 
-    let authentication = authn::analyse(&loaded.cluster, &ns, &name, loaded.is_live(), loaded.workloads_known);
+    let mut authentication = match &identity.service_account {
+        Some((ns, name)) => authn::analyse(&loaded.cluster, ns, name, loaded.is_live(), loaded.workloads_known),
+        None => authn::analyse_user(user),
+    };
+    authentication.user = user.clone();
     let server_check = match (&loaded.connection, args.no_server_check) {
         (None, _) => ServerCheck {
             outcome: "skipped".into(),
@@ -159,34 +191,49 @@ pub fn run(
         (Some(_), true) => {
             ServerCheck { outcome: "skipped".into(), server: None, message: "skipped (--no-server-check)".into() }
         }
-        (Some(conn), false) => {
-            server_check(runtime.block_on(live::subject_access_review(conn, &user, request)), decision.allowed, &user)
-        }
+        (Some(conn), false) => server_check(
+            runtime.block_on(live::subject_access_review(conn, user, request)),
+            decision.allowed,
+            superuser,
+        ),
     };
-    let allowed = server_check.server.as_ref().map_or(decision.allowed, |s| s.allowed);
+    let allowed = server_check.server.as_ref().map_or(local_allowed, |s| s.allowed);
+    let decided_by = if allowed != local_allowed {
+        "server"
+    } else if superuser {
+        "system:masters"
+    } else {
+        "RBAC"
+    };
     let dry_run = match (&loaded.connection, args.dry_run) {
         (Some(conn), true) => {
-            let info = parsed.resource.as_ref().context("--dry-run applies to resource requests")?;
-            Some(runtime.block_on(live::dry_run(conn, &user, request, info, object.as_ref()))?)
+            let info = parsed.resource.as_ref().context(
+                "--dry-run needs a resource the server serves (a non-resource URL or an unknown resource cannot be \
+                 performed)",
+            )?;
+            Some(runtime.block_on(live::dry_run(conn, user, request, info, object.as_ref()))?)
         }
         _ => None,
     };
     let admission = admission_stage(&loaded, &parsed, object.as_ref())?;
 
-    let involved: Vec<ObjectRef> = rbac::bindings_for_user(&loaded.cluster, &user)
+    let involved: Vec<ObjectRef> = rbac::bindings_for_user(&loaded.cluster, user)
         .into_iter()
         .map(|id| ObjectRef::of_role_ref(loaded.cluster.binding(id)))
         .collect();
     let notes = answer_notes(request, &loaded, involved.iter());
-    let verdict = verdict_line(&ns, &name, request, allowed, &authentication, &admission, dry_run.as_ref());
+    let verdict = verdict_line(&identity, request, allowed, decided_by, &authentication, &admission, dry_run.as_ref());
     let report = ExplainReport {
         allowed,
-        service_account: &authentication.service_account,
+        subject: SubjectView::of(&identity),
+        service_account: authentication.service_account.as_ref(),
         user: &authentication.user,
         request: RequestView::from(request),
         authentication: &authentication,
         authorization: AuthorizationStage {
             allowed,
+            superuser,
+            decided_by,
             rbac_allowed: decision.allowed,
             reason: &decision.reason,
             grants: &decision.grants,
@@ -199,6 +246,7 @@ pub fn run(
         forbidden_message: (!allowed).then(|| request.forbidden_message(&user.username)),
         fix: fix_objects,
         notes,
+        warnings: &parsed.warnings,
         verdict,
     };
     match args.request.output {
@@ -275,32 +323,34 @@ fn admission_stage(
 fn server_check(
     answer: std::result::Result<live::ServerDecision, ServerCheckError>,
     rbac_allowed: bool,
-    user: &UserInfo,
+    superuser: bool,
 ) -> ServerCheck {
-    let masters = user.groups.iter().any(|g| g == crate::rbac::request::MASTERS_GROUP);
+    // What kubectl-sa expects the server to answer: system:masters first, then RBAC.
+    let expected = superuser || rbac_allowed;
     match answer {
         Ok(s) => {
-            let (outcome, message) = match (s.allowed, rbac_allowed) {
-                (true, true) | (false, false) => ("agrees", "the API server's SubjectAccessReview agrees".to_string()),
-                (true, false) if masters => (
-                    "another-authorizer-allowed",
-                    "the API server allows it although RBAC does not: the identity is in system:masters, which is \
-                     allowed everything before any authorizer is consulted"
+            let (outcome, message) = match (s.allowed, expected) {
+                (true, true) if superuser && !rbac_allowed => (
+                    "agrees",
+                    "the API server's SubjectAccessReview agrees: system:masters is allowed everything before any \
+                     authorizer is consulted"
                         .to_string(),
                 ),
+                (true, true) | (false, false) => ("agrees", "the API server's SubjectAccessReview agrees".to_string()),
                 (true, false) => (
                     "another-authorizer-allowed",
                     format!(
-                        "the API server allows it although RBAC does not: another authorizer decided (system:masters, \
-                         Node, Webhook, ABAC or AlwaysAllow){}",
+                        "the API server allows it although RBAC does not: another authorizer decided (Node, Webhook, \
+                         ABAC or AlwaysAllow){}",
                         if s.reason.is_empty() { String::new() } else { format!("; its reason: {:?}", s.reason) }
                     ),
                 ),
                 (false, true) => (
                     "another-authorizer-denied",
                     format!(
-                        "the API server denies it although RBAC allows: an authorizer before RBAC (a Webhook or \
+                        "the API server denies it although {} allows: an authorizer before RBAC (a Webhook or \
                          AlwaysDeny) decided{}",
+                        if superuser && !rbac_allowed { "system:masters" } else { "RBAC" },
                         if s.reason.is_empty() { String::new() } else { format!("; its reason: {:?}", s.reason) }
                     ),
                 ),
@@ -311,28 +361,34 @@ fn server_check(
             outcome: "forbidden".into(),
             server: None,
             message: format!(
-                "not checked with the API server: you may not create subjectaccessreviews ({msg}); the answer is RBAC's"
+                "not checked with the API server: you may not create subjectaccessreviews ({msg}); the answer is kubectl-sa's"
             ),
         },
         Err(ServerCheckError::Other(e)) => ServerCheck {
             outcome: "error".into(),
             server: None,
-            message: format!("not checked with the API server: {e:#}; the answer is RBAC's"),
+            message: format!("not checked with the API server: {e:#}; the answer is kubectl-sa's"),
         },
     }
 }
 
 fn verdict_line(
-    ns: &str,
-    name: &str,
+    identity: &Identity,
     request: &rbac::Request,
     allowed: bool,
+    decided_by: &str,
     authn: &AuthenticationReport,
     admission: &AdmissionReport,
     dry_run: Option<&DryRunOutcome>,
 ) -> String {
-    let who = format!("{ns}/{name}");
+    let who = match &identity.service_account {
+        Some((ns, name)) => format!("{ns}/{name}"),
+        None => format!("user {:?}", identity.user.username),
+    };
     let mut line = if allowed { format!("{who} can {request}") } else { format!("{who} cannot {request}") };
+    if allowed && decided_by == "system:masters" {
+        line.push_str(" (system:masters: allowed before RBAC is consulted)");
+    }
     if authn.can_authenticate == Some(false) {
         line.push_str(" (but no token can authenticate as it: the ServiceAccount does not exist)");
     }
@@ -360,18 +416,20 @@ fn verdict_line(
 
 fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, wide: bool) -> Result<()> {
     let a = r.authentication;
-    let sa = r.service_account;
-    let sa_state = match (&sa.exists, &sa.uid) {
-        (true, Some(uid)) => format!("exists, uid {uid}"),
-        (true, None) => "exists".to_string(),
-        (false, _) => warn("not found"),
-    };
-    let rows = vec![
-        vec!["REQUEST".to_string(), request.to_string()],
-        vec!["SERVICEACCOUNT".to_string(), format!("{}/{} ({sa_state})", sa.namespace, sa.name)],
-        vec!["USER".to_string(), r.user.username.clone()],
-        vec!["GROUPS".to_string(), r.user.groups.join(", ")],
-    ];
+    let mut rows = vec![vec!["REQUEST".to_string(), request.to_string()]];
+    if let Some(sa) = r.service_account {
+        let sa_state = match (&sa.exists, &sa.uid) {
+            (true, Some(uid)) => format!("exists, uid {uid}"),
+            (true, None) => "exists".to_string(),
+            (false, _) => warn("not found"),
+        };
+        rows.push(vec!["SERVICEACCOUNT".to_string(), format!("{}/{} ({sa_state})", sa.namespace, sa.name)]);
+    }
+    rows.push(vec!["USER".to_string(), r.user.username.clone()]);
+    rows.push(vec!["GROUPS".to_string(), r.user.groups.join(", ")]);
+    if !r.user.uid.is_empty() {
+        rows.push(vec!["UID".to_string(), r.user.uid.clone()]);
+    }
     writeln!(out, "{}\n", output::table(&["", ""], rows).lines().skip(1).collect::<Vec<_>>().join("\n"))?;
 
     // 1. Authentication
@@ -410,8 +468,18 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
 
     // 2. Authorization
     let z = &r.authorization;
-    let mark = if z.rbac_allowed { yes("ALLOWED") } else { no("DENIED") };
-    writeln!(out, "{} {mark}", heading("2. AUTHORIZATION (RBAC):"))?;
+    if z.superuser {
+        writeln!(
+            out,
+            "{} {}",
+            heading("2. AUTHORIZATION:"),
+            yes("ALLOWED (system:masters: allowed everything before any authorizer is consulted)")
+        )?;
+        writeln!(out, "  RBAC alone would {}.", if z.rbac_allowed { "allow it too" } else { "not allow it" })?;
+    } else {
+        let mark = if z.rbac_allowed { yes("ALLOWED") } else { no("DENIED") };
+        writeln!(out, "{} {mark}", heading("2. AUTHORIZATION (RBAC):"))?;
+    }
     if z.rbac_allowed {
         for g in z.grants {
             writeln!(
@@ -424,10 +492,12 @@ fn print_text(out: &mut dyn Write, r: &ExplainReport, request: &rbac::Request, w
             writeln!(out, "  {}", dim(&format!("API server reason: {}", z.reason)))?;
         }
     } else {
-        writeln!(
-            out,
-            "  No binding of this ServiceAccount, its groups or its User alias has a rule that allows the request."
-        )?;
+        let whose = if r.service_account.is_some() {
+            "this ServiceAccount, its groups or its User alias"
+        } else {
+            "this user or its groups"
+        };
+        writeln!(out, "  No binding of {whose} has a rule that allows the request.")?;
         if !z.near_misses.is_empty() {
             writeln!(out, "  Near misses (best first):")?;
             let shown = if wide { z.near_misses.len() } else { z.near_misses.len().min(8) };

@@ -8,12 +8,13 @@ use anyhow::{Result, bail};
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::catalogue::{ResourceInfo, qualified};
+use crate::catalogue::qualified;
 use crate::cli::{MatrixArgs, MatrixOutput};
-use crate::cmd::explain::parse_service_account;
+use crate::cmd::explain::{SubjectView, parse_service_account};
 use crate::output::{self, heading};
 use crate::rbac::UserInfo;
 use crate::rbac::access::{Access, Cell, IdentityRules};
+use crate::request::subject::Identity;
 use crate::source::{Loaded, Needs, Scope};
 
 pub const STANDARD_VERBS: &[&str] =
@@ -73,7 +74,13 @@ pub struct NonResourceRow {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SaMatrix {
-    service_account: crate::rbac::ObjectRef,
+    /// Who the cells are for (a ServiceAccount or a user, with its groups).
+    subject: SubjectView,
+    /// The ServiceAccount, when the subject is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_account: Option<crate::rbac::ObjectRef>,
+    /// In system:masters: every cell is allowed before RBAC is consulted.
+    superuser: bool,
     /// The namespace the cells answer for; absent with -A.
     #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<String>,
@@ -105,6 +112,8 @@ struct ResourceMatrix {
     all_namespaces: bool,
     verbs: Vec<String>,
     service_accounts: Vec<SaRow>,
+    /// What the catalogue did not know and what was answered instead.
+    warnings: Vec<String>,
 }
 
 fn verbs_of(args: &MatrixArgs) -> Result<(Vec<String>, bool)> {
@@ -229,9 +238,10 @@ pub fn needs(args: &MatrixArgs) -> Needs {
     if args.all_namespaces {
         return Needs::default();
     }
+    let as_sa = args.subject.as_user.as_deref().and_then(crate::rbac::request::parse_sa_username);
     let service_accounts = match (&args.resource, &args.service_account) {
         (None, Some(sa)) => Scope::Namespace(parse_service_account(sa, "").ok().map(|(ns, _)| ns)),
-        (None, None) => Scope::Namespace(None),
+        (None, None) => Scope::Namespace(as_sa.map(|(ns, _)| ns.to_string())),
         _ => Scope::AllNamespaces,
     };
     Needs { rbac: Scope::Namespace(None), service_accounts, ..Default::default() }
@@ -243,11 +253,12 @@ pub fn run(args: &MatrixArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
     if let Some(res) = &args.resource {
         return run_for_resource(args, loaded, res, &verbs, ns, out);
     }
-    let Some(sa_arg) = args.service_account.as_deref() else {
+    if args.service_account.is_none() && args.subject.as_user.is_none() {
         return run_for_namespace(args, loaded, &verbs, special, ns, out);
-    };
-    let (sa_ns, sa_name) = parse_service_account(sa_arg, &loaded.namespace)?;
-    let m = sa_matrix(args, loaded, &verbs, special, ns.as_deref(), &sa_ns, &sa_name);
+    }
+    let identity =
+        crate::request::subject::identity(&args.subject.spec(args.service_account.as_deref()), &loaded.namespace)?;
+    let m = sa_matrix(args, loaded, &verbs, special, ns.as_deref(), &identity);
     match args.output {
         Some(MatrixOutput::Json) => output::write_json(out, &m)?,
         Some(MatrixOutput::Yaml) => output::write_yaml(out, &m)?,
@@ -271,7 +282,10 @@ fn run_for_namespace(
         .service_accounts
         .keys()
         .filter(|(sa_ns, _)| ns.as_ref().is_none_or(|n| n == sa_ns))
-        .map(|(sa_ns, sa_name)| sa_matrix(args, loaded, verbs, special, ns.as_deref(), sa_ns, sa_name))
+        .map(|(sa_ns, sa_name)| {
+            let identity = Identity::service_account(sa_ns, sa_name, &[], None);
+            sa_matrix(args, loaded, verbs, special, ns.as_deref(), &identity)
+        })
         .collect();
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -307,11 +321,9 @@ fn sa_matrix(
     verbs: &[String],
     special: bool,
     ns: Option<&str>,
-    sa_ns: &str,
-    sa_name: &str,
+    identity: &Identity,
 ) -> SaMatrix {
-    let user = UserInfo::service_account(sa_ns, sa_name);
-    let rules = IdentityRules::new(&loaded.cluster, &user);
+    let rules = IdentityRules::new(&loaded.cluster, &identity.user);
     let rows: Vec<Row> =
         row_keys(loaded, args.subresources, special).iter().map(|k| fill(&rules, verbs, k, ns)).collect();
     let non_resource_urls = rules
@@ -320,11 +332,13 @@ fn sa_matrix(
         .map(|(url, v)| NonResourceRow { url, verbs: v.into_iter().collect() })
         .collect();
     SaMatrix {
-        service_account: crate::rbac::ObjectRef {
+        subject: SubjectView::of(identity),
+        service_account: identity.service_account.as_ref().map(|(ns, name)| crate::rbac::ObjectRef {
             kind: "ServiceAccount".into(),
-            name: sa_name.to_string(),
-            namespace: sa_ns.to_string(),
-        },
+            name: name.clone(),
+            namespace: ns.clone(),
+        }),
+        superuser: rules.is_superuser(),
         namespace: ns.map(str::to_string),
         all_namespaces: args.all_namespaces,
         verbs: verbs.to_vec(),
@@ -334,14 +348,22 @@ fn sa_matrix(
 }
 
 fn print_sa_matrix(out: &mut dyn Write, loaded: &Loaded, m: &SaMatrix, wide: bool) -> Result<()> {
-    let (sa_ns, sa_name, verbs) = (&m.service_account.namespace, &m.service_account.name, &m.verbs);
+    let verbs = &m.verbs;
     let scope = match &m.namespace {
         Some(ns) => format!("in namespace {ns:?} (cluster-scoped rows: cluster-wide)"),
         None => "anywhere (-A; -o wide says where)".into(),
     };
-    let exists =
-        if loaded.cluster.service_account(sa_ns, sa_name).is_some() { "" } else { " [ServiceAccount not found]" };
-    writeln!(out, "{}\n", heading(&format!("What {sa_ns}/{sa_name} can do {scope}{exists}")))?;
+    let (who, exists) = match &m.service_account {
+        Some(sa) => {
+            let missing = loaded.cluster.service_account(&sa.namespace, &sa.name).is_none();
+            (format!("{}/{}", sa.namespace, sa.name), if missing { " [ServiceAccount not found]" } else { "" })
+        }
+        None => (format!("user {:?} (groups: {})", m.subject.name, m.subject.groups.join(", ")), ""),
+    };
+    writeln!(out, "{}\n", heading(&format!("What {who} can do {scope}{exists}")))?;
+    if m.superuser {
+        writeln!(out, "system:masters: the API server allows every request before RBAC is consulted.\n")?;
+    }
     let mut headers = vec!["RESOURCE".to_string()];
     headers.extend(verbs.iter().map(|v| v.to_uppercase()));
     let rows_text: Vec<Vec<String>> = m
@@ -371,9 +393,29 @@ fn run_for_resource(
     ns: Option<String>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
-    let resolved = loaded.catalogue.resolve(res)?;
-    let info: &ResourceInfo = &resolved.info;
-    let key = (info.group.clone(), info.resource.clone(), resolved.subresource.clone(), info.namespaced);
+    // The same grammar as who-can's RESOURCE: unknown resources are answered literally, with a warning.
+    let placement = match &ns {
+        Some(ns) => crate::request::Placement::Namespace(ns.clone()),
+        None => crate::request::Placement::AllNamespaces,
+    };
+    let spec = crate::request::RequestSpec {
+        verb: "get",
+        resource: res,
+        name: None,
+        subresource: None,
+        group: None,
+        placement,
+    };
+    let parsed = crate::request::parse(&spec, &loaded.catalogue, &loaded.cluster)?;
+    crate::cmd::print_warnings(&parsed.warnings);
+    let crate::rbac::Request::Resource { attrs, .. } = &parsed.request else {
+        bail!(
+            "--resource takes a resource, not a non-resource URL ({res}); matrix SA lists the URLs a subject may use"
+        );
+    };
+    let namespaced = parsed.namespaced.unwrap_or(true);
+    let key = (attrs.group.clone(), attrs.resource.clone(), attrs.subresource.clone(), namespaced);
+    let info_group = attrs.group.clone();
     let mut rows = Vec::new();
     for (sa_ns, sa_name) in loaded.cluster.service_accounts.keys() {
         let rules = IdentityRules::new(&loaded.cluster, &UserInfo::service_account(sa_ns, sa_name));
@@ -389,12 +431,13 @@ fn run_for_resource(
         }
     }
     let m = ResourceMatrix {
-        group: info.group.clone(),
+        group: info_group,
         resource: key_resource(&key),
         namespace: ns.clone(),
         all_namespaces: args.all_namespaces,
         verbs: verbs.to_vec(),
         service_accounts: rows,
+        warnings: parsed.warnings.clone(),
     };
     match args.output {
         Some(MatrixOutput::Json) => output::write_json(out, &m)?,
@@ -402,7 +445,7 @@ fn run_for_resource(
         format => {
             let wide = format == Some(MatrixOutput::Wide);
             let scope = match &ns {
-                Some(ns) if info.namespaced => format!("in namespace {ns:?}"),
+                Some(ns) if namespaced => format!("in namespace {ns:?}"),
                 Some(_) => "(cluster-scoped)".into(),
                 None => "anywhere (-A)".into(),
             };

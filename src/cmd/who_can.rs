@@ -11,7 +11,7 @@ use crate::cli::{OutputFormat, WhoCanArgs};
 use crate::cmd::{answer_notes, parse_request};
 use crate::output::{self, dim, heading, warn};
 use crate::rbac::{self, Grant, ResolutionError, ServiceAccountGrants, SubjectGrants, WhoCanScope};
-use crate::request_view::RequestView;
+use crate::request::view::RequestView;
 use crate::source::Loaded;
 
 #[derive(Serialize)]
@@ -24,13 +24,19 @@ struct WhoCanReport<'a> {
     service_accounts: &'a [ServiceAccountGrants],
     errors: &'a [Arc<ResolutionError>],
     notes: Vec<String>,
+    /// What the catalogue did not know and what was answered instead.
+    warnings: &'a [String],
 }
 
 pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
-    let parsed = parse_request(&args.request, loaded)?;
-    let namespaced = parsed.resource.as_ref().is_some_and(|r| r.namespaced);
-    let scope =
-        if args.request.all_namespaces && namespaced { WhoCanScope::AllNamespaces } else { WhoCanScope::Request };
+    let req = &args.request;
+    let parsed = parse_request(&req.verb, &req.resource, req.name.as_deref(), &req.flags, loaded)?;
+    // A resource of unknown scope may be namespaced: -A looks in every namespace.
+    let scope = if req.flags.all_namespaces && parsed.namespaced != Some(false) {
+        WhoCanScope::AllNamespaces
+    } else {
+        WhoCanScope::Request
+    };
     let result = rbac::who_can(&loaded.cluster, &parsed.request, &scope);
     let report = WhoCanReport {
         request: RequestView::from(&parsed.request),
@@ -43,8 +49,9 @@ pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
             loaded,
             result.subjects.iter().flat_map(|s| s.grants.iter().map(|g| &*g.role)),
         ),
+        warnings: &parsed.warnings,
     };
-    match args.request.output {
+    match req.flags.output {
         Some(OutputFormat::Json) => output::write_json(out, &report)?,
         Some(OutputFormat::Yaml) => output::write_yaml(out, &report)?,
         format => print_table(out, &report, &parsed.request, format == Some(OutputFormat::Wide))?,
@@ -58,7 +65,7 @@ fn via(g: &Grant) -> String {
 
 fn print_table(out: &mut dyn Write, r: &WhoCanReport, request: &rbac::Request, wide: bool) -> Result<()> {
     let what = if r.all_namespaces {
-        format!("{} (in any namespace)", crate::request_view::describe_without_namespace(request))
+        format!("{} (in any namespace)", crate::request::view::describe_without_namespace(request))
     } else {
         request.to_string()
     };

@@ -131,12 +131,24 @@ pub struct Subject {
 }
 
 impl std::fmt::Display for Subject {
-    /// Same form as the API server's RBAC reasons: `ServiceAccount "name/ns"`, `User "u"`, `Group "g"`.
+    /// `ServiceAccount "ns/name"` (kubectl's order), `User "u"`, `Group "g"`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.kind == "ServiceAccount" {
-            write!(f, "ServiceAccount \"{}/{}\"", self.name, self.namespace)
+            write!(f, "ServiceAccount \"{}/{}\"", self.namespace, self.name)
         } else {
             write!(f, "{} \"{}\"", self.kind, self.name)
+        }
+    }
+}
+
+impl Subject {
+    /// The form of the API server's RBAC reasons (`RBAC: allowed by ... to ServiceAccount "name/ns"`): name first,
+    /// as in rbac.go's subject printing. Only [`crate::rbac::reason_for`] uses it.
+    pub fn reason_form(&self) -> String {
+        if self.kind == "ServiceAccount" {
+            format!("ServiceAccount \"{}/{}\"", self.name, self.namespace)
+        } else {
+            self.to_string()
         }
     }
 }

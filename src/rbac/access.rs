@@ -79,6 +79,8 @@ pub struct IdentityRules<'a> {
     rules: Vec<(&'a str, &'a Arc<Rule>)>,
     /// Where each entry of `rules` comes from: the binding and the rule's index in its role.
     origins: Vec<(BindingId, usize)>,
+    /// In system:masters: allowed everything before RBAC, whatever the rules.
+    superuser: bool,
 }
 
 /// One rule of an identity that matches a (verb, resource) question, with where it comes from.
@@ -102,7 +104,12 @@ impl<'a> IdentityRules<'a> {
             rules.extend(role.rules.iter().map(|r| (scope, r)));
             origins.extend((0..role.rules.len()).map(|i| (id, i)));
         }
-        IdentityRules { rules, origins }
+        IdentityRules { rules, origins, superuser: user.is_superuser() }
+    }
+
+    /// Whether the identity is in system:masters (every cell is allowed, before RBAC).
+    pub fn is_superuser(&self) -> bool {
+        self.superuser
     }
 
     /// Every rule that allows `verb` on group/resource/subresource somewhere (for any name or for some names),
@@ -140,7 +147,7 @@ impl<'a> IdentityRules<'a> {
     /// Where `verb` on group/resource/subresource is allowed. RoleBindings never grant cluster-scoped resources
     /// (`namespaced == false`), except `namespaces` itself, whose requests carry the namespace's own name.
     pub fn access(&self, verb: &str, group: &str, resource: &str, subresource: &str, namespaced: bool) -> Access {
-        let mut a = Access::default();
+        let mut a = Access { cluster: self.superuser, ..Default::default() };
         let namespace_object = group.is_empty() && resource == "namespaces";
         for Matched { scope, rule, .. } in self.matching(verb, group, resource, subresource, namespaced) {
             let scope = scope.to_string();
@@ -168,14 +175,19 @@ impl<'a> IdentityRules<'a> {
 
     /// Verbs allowed on a non-resource URL (only ClusterRoleBindings count).
     pub fn non_resource_allows(&self, verb: &str, path: &str) -> bool {
-        self.rules
-            .iter()
-            .any(|(scope, r)| *scope == "cluster" && verb_matches(r, verb) && non_resource_url_matches(r, path))
+        self.superuser
+            || self
+                .rules
+                .iter()
+                .any(|(scope, r)| *scope == "cluster" && verb_matches(r, verb) && non_resource_url_matches(r, path))
     }
 
     /// The nonResourceURLs named by rules reachable through ClusterRoleBindings, with their verbs.
     pub fn non_resource_urls(&self) -> BTreeMap<String, BTreeSet<String>> {
         let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        if self.superuser {
+            out.entry("*".into()).or_default().insert("*".into());
+        }
         for &(scope, r) in &self.rules {
             if scope != "cluster" {
                 continue;

@@ -64,19 +64,20 @@ pub fn subject_applies(b: &Binding, s: &Subject, user: &UserInfo) -> bool {
     }
 }
 
-/// How a subject entry that applies reaches a user: "directly" (a ServiceAccount subject), "user-alias" (a User
-/// subject, the SA's username) or "group".
-pub fn reach_of(s: &Subject) -> &'static str {
+/// How a subject entry that applies reaches a user: "directly" (a ServiceAccount subject, or a User subject of a
+/// user that is not a ServiceAccount), "user-alias" (a User subject naming a ServiceAccount's username) or "group".
+pub fn reach_of(s: &Subject, user: &UserInfo) -> &'static str {
     match s.kind.as_str() {
         "ServiceAccount" => "directly",
-        "User" => "user-alias",
+        "User" if parse_sa_username(&user.username).is_some() => "user-alias",
+        "User" => "directly",
         _ => "group",
     }
 }
 
 /// The first subject entry of `b` that applies to `user`, with its namespace defaulted, and how it reaches the user.
 pub fn matching_subject(b: &Binding, user: &UserInfo) -> Option<(Subject, &'static str)> {
-    b.subjects.iter().find(|s| subject_applies(b, s, user)).map(|s| (effective_subject(b, s), reach_of(s)))
+    b.subjects.iter().find(|s| subject_applies(b, s, user)).map(|s| (effective_subject(b, s), reach_of(s, user)))
 }
 
 /// A subject entry with the authorizer's defaulting: a ServiceAccount without namespace is in the binding's.
@@ -150,6 +151,13 @@ pub fn authorize(cluster: &Cluster, user: &UserInfo, request: &Request) -> Decis
     Decision { allowed: !grants.is_empty(), reason, grants, errors }
 }
 
+/// What the API server decides before and with RBAC, as a SubjectAccessReview reports it: system:masters is
+/// allowed everything by the first link of the authorizer chain, everyone else by RBAC (this cluster's only other
+/// authorizer that kubectl-sa can evaluate; the server check in explain tells when another one decides).
+pub fn server_allows(cluster: &Cluster, user: &UserInfo, request: &Request) -> bool {
+    user.is_superuser() || authorize(cluster, user, request).allowed
+}
+
 /// The reason of a non-allow: "" or `RBAC: ` + the resolution errors, aggregated as Kubernetes'
 /// utilerrors.NewAggregate prints them (one error alone, several as `[e1, e2]`).
 fn denied_reason(errors: &[ResolutionError]) -> String {
@@ -167,7 +175,7 @@ pub fn reason_for(g: &Grant) -> String {
     } else {
         format!("ClusterRoleBinding \"{}\"", g.binding.name)
     };
-    format!("RBAC: allowed by {binding} of {} \"{}\" to {}", g.role.kind, g.role.name, g.subject)
+    format!("RBAC: allowed by {binding} of {} \"{}\" to {}", g.role.kind, g.role.name, g.subject.reason_form())
 }
 
 /// Which bindings `who-can` consults.

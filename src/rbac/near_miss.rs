@@ -134,11 +134,36 @@ fn single_mismatch(rule: &Rule, request: &Request) -> Option<(&'static str, Stri
     (misses.len() == 1).then(|| misses.remove(0))
 }
 
+/// For a request without a name (list, watch, create, deletecollection, or a get/update/delete without NAME): a rule
+/// that covers its resource but is limited by resourceNames, whatever its verbs. resourceNames can never allow such
+/// a request, the most common RBAC surprise.
+fn names_can_never_match(rule: &Rule, request: &Request) -> Option<String> {
+    let Request::Resource { verb, attrs } = request else { return None };
+    if !attrs.name.is_empty()
+        || rule.resource_names.is_empty()
+        || !api_group_matches(rule, &attrs.group)
+        || !resource_matches(rule, &attrs.resource, &attrs.subresource)
+    {
+        return None;
+    }
+    let hint = match verb.as_str() {
+        "list" | "watch" => " (a list or watch matches only with fieldSelector metadata.name=NAME, one object)",
+        "create" | "deletecollection" => "",
+        _ => " (give the NAME of the object)",
+    };
+    Some(format!(
+        "allows verbs {} only on the objects named {}; a {verb} request without a name can never match \
+         resourceNames, so this rule cannot allow it{hint}",
+        list(&rule.verbs),
+        list(&rule.resource_names)
+    ))
+}
+
 fn reaches(b: &Binding, s: &Subject, user: &UserInfo) -> &'static str {
     if !subject_applies(b, s, user) {
         return "does-not-match";
     }
-    reach_of(s)
+    reach_of(s, user)
 }
 
 /// Near misses for a denied request by `user` (a ServiceAccount identity), best first.
@@ -186,7 +211,11 @@ pub fn near_misses(cluster: &Cluster, user: &UserInfo, request: &Request) -> Vec
             }
         };
         for (i, rule) in role.rules.iter().enumerate() {
-            if in_scope(b) {
+            if in_scope(b)
+                && let Some(why) = names_can_never_match(rule, request)
+            {
+                out.push(base("resourceName", Some(i), Some(rule.clone()), format!("rule #{i} {why}")));
+            } else if in_scope(b) {
                 if let Some((dimension, why)) = single_mismatch(rule, request) {
                     out.push(base(dimension, Some(i), Some(rule.clone()), format!("rule #{i} {why}")));
                 }

@@ -96,12 +96,16 @@ pub const SA_USER_PREFIX: &str = "system:serviceaccount:";
 pub const SA_ALL_GROUP: &str = "system:serviceaccounts";
 pub const AUTHENTICATED_GROUP: &str = "system:authenticated";
 pub const MASTERS_GROUP: &str = "system:masters";
+pub const UNAUTHENTICATED_GROUP: &str = "system:unauthenticated";
 
-/// A user as the authorizer sees it: a name and groups.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A user as the authorizer sees it: a name, groups and a uid.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UserInfo {
     pub username: String,
     pub groups: Vec<String>,
+    /// Sent in SubjectAccessReviews; RBAC does not look at it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub uid: String,
 }
 
 impl UserInfo {
@@ -110,7 +114,22 @@ impl UserInfo {
         UserInfo {
             username: sa_username(namespace, name),
             groups: vec![SA_ALL_GROUP.to_string(), sa_namespace_group(namespace), AUTHENTICATED_GROUP.to_string()],
+            uid: String::new(),
         }
+    }
+
+    /// A user with these groups and no uid.
+    pub fn new(username: &str, groups: &[&str]) -> Self {
+        UserInfo {
+            username: username.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            uid: String::new(),
+        }
+    }
+
+    /// Whether the API server allows it everything before any authorizer: the group system:masters.
+    pub fn is_superuser(&self) -> bool {
+        self.groups.iter().any(|g| g == MASTERS_GROUP)
     }
 }
 

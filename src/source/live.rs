@@ -36,7 +36,10 @@ pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
     match &flags.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cannot read kubeconfig {}", path.display())),
         None => Kubeconfig::read().map_err(|e| {
-            anyhow!("no usable kubeconfig ({e}); set KUBECONFIG or pass --kubeconfig, or read a snapshot with -f FILE")
+            anyhow!(
+                "no usable kubeconfig ({e}); set KUBECONFIG, pass --kubeconfig or --server, or read a snapshot with -f \
+                 FILE"
+            )
         }),
     }
 }
@@ -48,14 +51,119 @@ pub fn context_namespace(flags: &ConnectionFlags) -> Option<String> {
     kc.contexts.iter().find(|c| c.name == ctx_name).and_then(|c| c.context.as_ref()).and_then(|c| c.namespace.clone())
 }
 
-pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
-    let kubeconfig = read_kubeconfig(flags)?;
+/// The name of the context kubectl-sa makes when command-line connection flags override the kubeconfig.
+const OVERRIDES: &str = "kubectl-sa-command-line";
+
+/// The kubeconfig and the context to use, with kubectl's command-line overrides applied as clientcmd does:
+/// `--server`, `--certificate-authority`, `--insecure-skip-tls-verify` and `--tls-server-name` replace the selected
+/// cluster's fields (a CA or insecure flag replaces both CA settings; `--server` clears a kubeconfig
+/// tls-server-name unless `--tls-server-name` is given), `--token` replaces the selected user's credentials (exec
+/// plugins, auth providers, token files), `--client-certificate`/`--client-key` its client certificate. With
+/// `--server` and no kubeconfig, the flags alone make one.
+pub fn kubeconfig_with_overrides(flags: &ConnectionFlags) -> Result<(Kubeconfig, KubeConfigOptions)> {
+    use kube::config::{AuthInfo, Cluster, Context, NamedAuthInfo, NamedCluster, NamedContext};
     let options =
         KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
-    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .map_err(|e| anyhow!("cannot use the kubeconfig: {e} (check --context, --cluster and --user)"))?;
-    let timeout = flags.request_timeout()?;
+    let overrides = flags.server.is_some()
+        || flags.token.is_some()
+        || flags.certificate_authority.is_some()
+        || flags.client_certificate.is_some()
+        || flags.client_key.is_some()
+        || flags.insecure_skip_tls_verify
+        || flags.tls_server_name.is_some();
+    let mut kubeconfig = match read_kubeconfig(flags) {
+        Ok(kc) => kc,
+        Err(_) if flags.server.is_some() && flags.kubeconfig.is_none() => Kubeconfig::default(),
+        Err(e) => return Err(e),
+    };
+    if !overrides {
+        return Ok((kubeconfig, options));
+    }
+    let context_name = flags.context.clone().or_else(|| kubeconfig.current_context.clone());
+    let context: Option<Context> = match &context_name {
+        Some(name) => match kubeconfig.contexts.iter().find(|c| &c.name == name) {
+            Some(c) => c.context.clone(),
+            None if flags.server.is_some() && flags.context.is_none() => None,
+            None => bail!("context {name:?} not found in the kubeconfig (kubectl config get-contexts lists them)"),
+        },
+        None => None,
+    };
+    let cluster_name = flags.cluster.clone().or_else(|| context.as_ref().map(|c| c.cluster.clone()));
+    let user_name = flags.user.clone().or_else(|| context.as_ref().and_then(|c| c.user.clone()));
+    let mut cluster: Cluster = cluster_name
+        .and_then(|n| kubeconfig.clusters.iter().find(|c| c.name == n).and_then(|c| c.cluster.clone()))
+        .unwrap_or_default();
+    let mut user: AuthInfo = user_name
+        .and_then(|n| kubeconfig.auth_infos.iter().find(|u| u.name == n).and_then(|u| u.auth_info.clone()))
+        .unwrap_or_default();
+    let absolute = |p: &std::path::Path| -> Result<String> {
+        let abs = std::path::absolute(p).with_context(|| format!("cannot resolve the path {}", p.display()))?;
+        Ok(abs.to_string_lossy().into_owned())
+    };
+    if let Some(server) = &flags.server {
+        cluster.server = Some(server.clone());
+    }
+    if cluster.server.is_none() {
+        bail!("no API server: the kubeconfig context names none; give --server URL or a kubeconfig with --kubeconfig");
+    }
+    if let Some(ca) = &flags.certificate_authority {
+        let pem = std::fs::read_to_string(ca)
+            .with_context(|| format!("cannot read --certificate-authority {}", ca.display()))?;
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            bail!("--certificate-authority {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", ca.display());
+        }
+    }
+    if flags.insecure_skip_tls_verify || flags.certificate_authority.is_some() {
+        cluster.insecure_skip_tls_verify = Some(flags.insecure_skip_tls_verify);
+        cluster.certificate_authority = flags.certificate_authority.as_deref().map(absolute).transpose()?;
+        cluster.certificate_authority_data = None;
+    }
+    if flags.tls_server_name.is_some() || flags.server.is_some() {
+        cluster.tls_server_name = flags.tls_server_name.clone();
+    }
+    if let Some(token) = &flags.token {
+        user.token = Some(token.0.clone().into());
+        user.token_file = None;
+        user.exec = None;
+        user.auth_provider = None;
+        user.username = None;
+        user.password = None;
+    }
+    if let Some(cert) = &flags.client_certificate {
+        user.client_certificate = Some(absolute(cert)?);
+        user.client_certificate_data = None;
+    }
+    if let Some(key) = &flags.client_key {
+        user.client_key = Some(absolute(key)?);
+        user.client_key_data = None;
+    }
+    kubeconfig.clusters.push(NamedCluster { name: OVERRIDES.into(), cluster: Some(cluster), ..Default::default() });
+    kubeconfig.auth_infos.push(NamedAuthInfo { name: OVERRIDES.into(), auth_info: Some(user), ..Default::default() });
+    let context = Context {
+        cluster: OVERRIDES.into(),
+        user: Some(OVERRIDES.into()),
+        namespace: context.and_then(|c| c.namespace),
+        ..Default::default()
+    };
+    kubeconfig.contexts.push(NamedContext { name: OVERRIDES.into(), context: Some(context), ..Default::default() });
+    Ok((kubeconfig, KubeConfigOptions { context: Some(OVERRIDES.into()), cluster: None, user: None }))
+}
+
+/// The client configuration kubectl would use: the kubeconfig, the command-line overrides, the timeouts and
+/// kubectl-sa's User-Agent. Exec credential plugins run non-interactively when `interactive` is false (shell
+/// completion must never prompt).
+pub async fn client_config(flags: &ConnectionFlags, timeout: Option<Duration>, interactive: bool) -> Result<Config> {
+    let (mut kubeconfig, options) = kubeconfig_with_overrides(flags)?;
+    if !interactive {
+        for user in &mut kubeconfig.auth_infos {
+            if let Some(exec) = user.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
+                exec.interactive_mode = Some(kube::config::ExecInteractiveMode::Never);
+            }
+        }
+    }
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options).await.map_err(|e| {
+        anyhow!("cannot use the kubeconfig: {} (check --context, --cluster and --user)", error_chain(&e))
+    })?;
     if let Some(t) = timeout {
         config.connect_timeout = Some(t);
         config.read_timeout = Some(t);
@@ -66,17 +174,23 @@ pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
         http::header::USER_AGENT,
         http::HeaderValue::from_static(concat!("kubectl-sa/v", env!("CARGO_PKG_VERSION"))),
     ));
+    Ok(config)
+}
+
+/// Connects with kubectl's flags (the client is built here and nowhere else but [`build_client`]).
+pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
+    let timeout = flags.request_timeout()?;
+    let config = client_config(flags, timeout, true).await?;
+    connection(config, flags.chunk_size, timeout)
+}
+
+/// A [`Connection`] of a client configuration.
+pub fn connection(config: Config, chunk_size: Option<u32>, timeout: Option<Duration>) -> Result<Connection> {
     let server = config.cluster_url.to_string();
     let default_namespace = config.default_namespace.clone();
-    let client = build_client(config).map_err(|e| anyhow!("cannot build a client for {server}: {e}"))?;
-    Ok(Connection {
-        client,
-        default_namespace,
-        server,
-        chunk_size: flags.chunk_size,
-        timeout,
-        fetched: Default::default(),
-    })
+    let client =
+        build_client(config).map_err(|e| anyhow!("cannot build a client for {server}: {}", error_chain(&e)))?;
+    Ok(Connection { client, default_namespace, server, chunk_size, timeout, fetched: Default::default() })
 }
 
 /// kube's client stack (TLS from the kubeconfig, credentials, extra headers, timeouts, retries) on a connection
@@ -159,11 +273,17 @@ pub fn describe_error(what: &str, server: &str, err: &kube::Error) -> anyhow::Er
                 "the API server at {server} sent a response that is not valid Kubernetes JSON while trying to {what}: {e}"
             )
         }
-        other => anyhow!(
-            "cannot reach the API server at {server} to {what}: {} (check the cluster is up and --context/--kubeconfig, \
-             or use a snapshot with -f)",
-            error_chain(other)
-        ),
+        other => {
+            let chain = error_chain(other);
+            let hint = if chain.contains("invalid peer certificate") {
+                "the server's certificate is not one the CA trusts for that name: give the cluster's CA with \
+                 --certificate-authority (or the kubeconfig's certificate-authority-data), the name it was issued for \
+                 with --tls-server-name, or skip the check with --insecure-skip-tls-verify"
+            } else {
+                "check the cluster is up and --context/--kubeconfig/--server, or use a snapshot with -f"
+            };
+            anyhow!("cannot reach the API server at {server} to {what}: {chain} ({hint})")
+        }
     }
 }
 
@@ -721,7 +841,7 @@ fn catalogue_of(core: DiscoveryList, groups: DiscoveryList) -> Catalogue {
             }
         }
     }
-    Catalogue { entries }
+    Catalogue { entries, source: crate::catalogue::CatalogueSource::Server }
 }
 
 /// The API server's own decision for a user, from a SubjectAccessReview.

@@ -20,6 +20,18 @@ pub fn sa_review(ns: &str, name: &str, attributes: Value) -> Value {
     json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec})
 }
 
+/// A SubjectAccessReview for exactly this user: username, groups and uid.
+pub fn user_review(user: &kubectl_sa::rbac::UserInfo, attributes: Value) -> Value {
+    let mut spec = json!({"user": user.username, "groups": user.groups});
+    if !user.uid.is_empty() {
+        spec["uid"] = json!(user.uid);
+    }
+    if let (Some(spec), Value::Object(attrs)) = (spec.as_object_mut(), attributes) {
+        spec.extend(attrs);
+    }
+    json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec})
+}
+
 /// The API server's answer to one review.
 pub async fn allowed(client: &kube::Client, review: &Value) -> bool {
     let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
@@ -45,4 +57,15 @@ pub async fn allowed_all(client: &kube::Client, reviews: Vec<Value>) -> Vec<bool
         }
     }
     answers
+}
+
+/// The existing ServiceAccounts a `who-can -o json` answer lists, as `namespace/name`.
+pub fn listed_service_accounts(who_can_json: &Value) -> std::collections::BTreeSet<String> {
+    who_can_json["serviceAccounts"]
+        .as_array()
+        .expect("serviceAccounts is an array")
+        .iter()
+        .filter(|s| s["exists"] == true)
+        .map(|s| format!("{}/{}", s["namespace"].as_str().unwrap_or_default(), s["name"].as_str().unwrap_or_default()))
+        .collect()
 }

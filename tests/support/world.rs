@@ -51,8 +51,12 @@ const VERBS: &[&str] = &[
     "impersonate",
     "bind",
     "GET",
+    "use",
+    "approve",
+    "frobnicate",
 ];
-const GROUPS: &[&str] = &["", "", "apps", "batch", "*", "example.com", "rbac.authorization.k8s.io"];
+const GROUPS: &[&str] =
+    &["", "", "apps", "batch", "*", "example.com", "rbac.authorization.k8s.io", "cert-manager.io", "extensions"];
 const RULE_RESOURCES: &[&str] = &[
     "pods",
     "pods",
@@ -77,6 +81,14 @@ const RULE_RESOURCES: &[&str] = &[
     "roles",
     "persistentvolumes",
     "*/*",
+    "certificates",
+    "*/finalizers",
+    "nodes/metrics",
+    "pods/a/b",
+    "frobs",
+    "users",
+    "ingresses",
+    "tier.networkpolicies",
 ];
 const NAMES: &[&str] = &["n1", "n2", "n3"];
 
@@ -119,6 +131,29 @@ pub const REQUEST_RESOURCES: &[(&str, &str, &str, bool)] = &[
     ("rbac.authorization.k8s.io", "roles", "", true),
     ("", "persistentvolumes", "", false),
 ];
+/// Requests no API serves but a SubjectAccessReview answers: custom resources without their CRD, a legacy group,
+/// unknown resources and subresources, several subresource segments, literal `*`s, and resources only authorizers
+/// check. (group, resource, subresource, namespaced: whether the command line must say where it is asked)
+pub const UNSERVED_REQUEST_RESOURCES: &[(&str, &str, &str, bool)] = &[
+    ("cert-manager.io", "certificates", "", true),
+    ("extensions", "ingresses", "", true),
+    ("", "frobs", "", true),
+    ("", "pods", "a/b", true),
+    ("", "*", "", true),
+    ("*", "*", "", true),
+    ("", "nodes", "metrics", false),
+    ("apps", "deployments", "finalizers", true),
+    ("", "users", "", false),
+    ("made.up.io", "things", "status", true),
+    ("projectcalico.org", "tier.networkpolicies", "", true),
+];
+/// Verbs beyond the REST API's: special, custom and the literal `*`.
+const SPECIAL_REQUEST_VERBS: &[&str] = &["use", "approve", "frobnicate", "*", "escalate", "impersonate", "bind"];
+/// Users and groups a request is asked for besides ServiceAccounts (alice and devs are bound in every world).
+const USERS: &[&str] = &["alice", "bob", "carol"];
+const USER_GROUPS: &[&str] =
+    &["devs", "system:masters", "system:authenticated", "system:unauthenticated", "system:serviceaccounts", "team-x"];
+
 const REQUEST_PATHS: &[&str] = &[
     "/healthz",
     "/metrics",
@@ -414,6 +449,8 @@ pub enum Sample {
         subresource: String,
         name: String,
         namespace: String,
+        /// Whether the command line must say where it is asked (-n or --cluster-scope): false for resources kubectl-sa
+        /// knows to be cluster-scoped.
         namespaced: bool,
     },
     NonResource {
@@ -422,17 +459,109 @@ pub enum Sample {
     },
 }
 
+/// Who a request is asked for: a ServiceAccount, or a user with the groups and uid given as kubectl's --as,
+/// --as-group and --as-uid (the identity kubectl-sa evaluates is what the API server's impersonation would make of
+/// them, and the SubjectAccessReview carries exactly that).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asker {
+    Sa(String, String),
+    User { name: String, groups: Vec<String>, uid: String },
+}
+
+impl Asker {
+    pub fn identity(&self) -> kubectl_sa::request::subject::Identity {
+        use kubectl_sa::request::subject::Identity;
+        match self {
+            Asker::Sa(ns, name) => Identity::service_account(ns, name, &[], None),
+            Asker::User { name, groups, uid } => {
+                Identity::impersonated(name, groups, Some(uid.as_str()).filter(|u| !u.is_empty()))
+            }
+        }
+    }
+
+    pub fn user(&self) -> kubectl_sa::rbac::UserInfo {
+        self.identity().user
+    }
+
+    /// The subject on the command line of explain and matrix.
+    pub fn cli_args(&self) -> Vec<String> {
+        match self {
+            Asker::Sa(ns, name) => vec![format!("{ns}:{name}")],
+            Asker::User { name, groups, uid } => {
+                let mut args = vec!["--as".to_string(), name.clone()];
+                for g in groups {
+                    args.extend(["--as-group".to_string(), g.clone()]);
+                }
+                if !uid.is_empty() {
+                    args.extend(["--as-uid".to_string(), uid.clone()]);
+                }
+                args
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Asker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Asker::Sa(ns, name) => write!(f, "{ns}:{name}"),
+            Asker::User { name, groups, .. } => write!(f, "user {name:?} groups {groups:?}"),
+        }
+    }
+}
+
+/// Which requests a sampler draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Space {
+    /// Requests on served resources with the REST verbs, asked by ServiceAccounts.
+    Served,
+    /// The whole SubjectAccessReview space: also unserved resources, groups and subresources, literal `*`s,
+    /// special and custom verbs, and users with arbitrary groups (system:masters among them).
+    Whole,
+}
+
 impl World {
-    /// An identity and a request. Most cases start from a binding of the world: an identity its subjects reach and
-    /// a request one of its role's rules allows, sometimes mutated in one dimension (near misses); the rest are
-    /// drawn at random.
+    /// A ServiceAccount and a request on a served resource. Most cases start from a binding of the world: an
+    /// identity its subjects reach and a request one of its role's rules allows, sometimes mutated in one dimension
+    /// (near misses); the rest are drawn at random.
     pub fn sample_case(&self, rng: &mut Rng) -> ((String, String), Sample) {
+        match self.sample_in(rng, Space::Served) {
+            (Asker::Sa(ns, name), sample) => ((ns, name), sample),
+            (Asker::User { .. }, _) => unreachable!("the served space asks only for ServiceAccounts"),
+        }
+    }
+
+    /// Like [`World::sample_case`], over the whole SubjectAccessReview space.
+    pub fn sample_asked(&self, rng: &mut Rng) -> (Asker, Sample) {
+        self.sample_in(rng, Space::Whole)
+    }
+
+    fn sample_in(&self, rng: &mut Rng, space: Space) -> (Asker, Sample) {
         if rng.chance(85)
-            && let Some(case) = self.targeted(rng)
+            && let Some(case) = self.targeted(rng, space)
         {
             return case;
         }
-        (rng.pick(&self.identities()).clone(), self.sample(rng))
+        (self.random_asker(rng, space), self.sample_from(rng, space))
+    }
+
+    fn random_asker(&self, rng: &mut Rng, space: Space) -> Asker {
+        if space == Space::Served || rng.chance(70) {
+            let (ns, name) = rng.pick(&self.identities()).clone();
+            return Asker::Sa(ns, name);
+        }
+        let name = if rng.chance(15) {
+            let (ns, n) = rng.pick(&self.service_accounts);
+            format!("system:serviceaccount:{ns}:{n}")
+        } else {
+            rng.pick(USERS).to_string()
+        };
+        let mut groups: Vec<String> = (0..rng.below(3)).map(|_| rng.pick(USER_GROUPS).to_string()).collect();
+        if rng.chance(20) {
+            groups.push(format!("system:serviceaccounts:{}", rng.pick(&self.namespaces)));
+        }
+        let uid = if rng.chance(20) { format!("uid-{}", rng.below(100)) } else { String::new() };
+        Asker::User { name, groups, uid }
     }
 
     fn bindings(&self) -> Vec<&Value> {
@@ -462,35 +591,43 @@ impl World {
         roles.iter().flat_map(|r| r["rules"].as_array().cloned().unwrap_or_default()).collect()
     }
 
-    fn identity_for(&self, rng: &mut Rng, subject: &Value, binding_ns: &str) -> (String, String) {
+    /// An identity a binding's subject reaches: a ServiceAccount, or in the whole space also the user or group
+    /// itself.
+    fn asker_for(&self, rng: &mut Rng, subject: &Value, binding_ns: &str, space: Space) -> Asker {
         let name = subject["name"].as_str().unwrap_or_default();
         let of_ns = |ns: &str| -> Vec<(String, String)> {
             self.service_accounts.iter().filter(|(n, _)| n == ns).cloned().collect()
         };
+        let sa = |(ns, name): (String, String)| Asker::Sa(ns, name);
+        let whole = space == Space::Whole && rng.chance(40);
         match subject["kind"].as_str().unwrap_or_default() {
             "ServiceAccount" => {
                 let ns = subject["namespace"].as_str().filter(|n| !n.is_empty()).unwrap_or(binding_ns);
-                (ns.to_string(), name.to_string())
+                Asker::Sa(ns.to_string(), name.to_string())
             }
             "User" => match name.strip_prefix("system:serviceaccount:").and_then(|r| r.split_once(':')) {
-                Some((ns, n)) => (ns.to_string(), n.to_string()),
-                None => rng.pick(&self.identities()).clone(),
+                Some((ns, n)) => Asker::Sa(ns.to_string(), n.to_string()),
+                None if whole => Asker::User { name: name.to_string(), groups: Vec::new(), uid: String::new() },
+                None => sa(rng.pick(&self.identities()).clone()),
             },
+            "Group" if whole => {
+                Asker::User { name: rng.pick(USERS).to_string(), groups: vec![name.to_string()], uid: String::new() }
+            }
             "Group" => match name.strip_prefix("system:serviceaccounts:") {
-                Some(ns) if !of_ns(ns).is_empty() => rng.pick(&of_ns(ns)).clone(),
-                _ => rng.pick(&self.service_accounts).clone(),
+                Some(ns) if !of_ns(ns).is_empty() => sa(rng.pick(&of_ns(ns)).clone()),
+                _ => sa(rng.pick(&self.service_accounts).clone()),
             },
-            _ => rng.pick(&self.identities()).clone(),
+            _ => sa(rng.pick(&self.identities()).clone()),
         }
     }
 
-    fn targeted(&self, rng: &mut Rng) -> Option<((String, String), Sample)> {
+    fn targeted(&self, rng: &mut Rng, space: Space) -> Option<(Asker, Sample)> {
         let bindings = self.bindings();
         let binding = *rng.pick(&bindings);
         let subjects = binding["subjects"].as_array()?;
         let binding_ns = binding["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
         let subject = rng_pick_value(rng, subjects).clone();
-        let identity = self.identity_for(rng, &subject, &binding_ns);
+        let identity = self.asker_for(rng, &subject, &binding_ns, space);
         let rules = self.rules_of(binding);
         if rules.is_empty() {
             return None;
@@ -501,7 +638,10 @@ impl World {
         };
         let verbs = strs(&rule["verbs"]);
         let mut verb = rng.pick(&verbs).clone();
-        if verb == "*" {
+        if verb == "*" && (space == Space::Served || rng.chance(70)) {
+            verb = rng.pick(&VERBS[..8]).to_string();
+        }
+        if space == Space::Served && !VERBS[..12].contains(&verb.as_str()) {
             verb = rng.pick(&VERBS[..8]).to_string();
         }
         if let Some(urls) = rule.get("nonResourceURLs") {
@@ -518,8 +658,7 @@ impl World {
             return Some((identity, Sample::NonResource { verb, path }));
         }
         let (groups, resources) = (strs(&rule["apiGroups"]), strs(&rule["resources"]));
-        let fits: Vec<&(&str, &str, &str, bool)> = REQUEST_RESOURCES
-            .iter()
+        let fits: Vec<&(&str, &str, &str, bool)> = request_resources(space)
             .filter(|(g, r, sub, _)| {
                 let combined = if sub.is_empty() { r.to_string() } else { format!("{r}/{sub}") };
                 (groups.iter().any(|x| x == "*" || x == g))
@@ -551,6 +690,11 @@ impl World {
                 namespace = if rng.chance(50) { String::new() } else { rng.pick(&self.namespaces).clone() }
             }
             2 => name = if name.is_empty() { "n9".into() } else { String::new() },
+            // resourceNames with requests that carry no name: list and create.
+            3 if space == Space::Whole && !names.is_empty() => {
+                verb = rng.pick(&["list", "create", "deletecollection"]).to_string();
+                name = String::new();
+            }
             _ => {}
         }
         if group.is_empty() && resource == "namespaces" {
@@ -570,17 +714,32 @@ impl World {
     }
 
     pub fn sample(&self, rng: &mut Rng) -> Sample {
+        self.sample_from(rng, Space::Served)
+    }
+
+    fn sample_from(&self, rng: &mut Rng, space: Space) -> Sample {
         if rng.chance(12) {
-            return Sample::NonResource {
-                verb: rng.pick(REQUEST_URL_VERBS).to_string(),
-                path: rng.pick(REQUEST_PATHS).to_string(),
+            let verb = if space == Space::Whole && rng.chance(20) {
+                rng.pick(SPECIAL_REQUEST_VERBS).to_string()
+            } else {
+                rng.pick(REQUEST_URL_VERBS).to_string()
             };
+            return Sample::NonResource { verb, path: rng.pick(REQUEST_PATHS).to_string() };
         }
-        let &(group, resource, sub, namespaced) = rng.pick(REQUEST_RESOURCES);
+        let &(group, resource, sub, namespaced) = if space == Space::Whole && rng.chance(30) {
+            rng.pick(UNSERVED_REQUEST_RESOURCES)
+        } else {
+            rng.pick(REQUEST_RESOURCES)
+        };
         // Half the time take a verb the world's rules name, so that grants are exercised.
         let verb = if rng.chance(50) && !self.granted.is_empty() {
             let (v, _, _) = rng.pick(&self.granted);
-            if v == "*" { rng.pick(&VERBS[..8]).to_string() } else { v.clone() }
+            // The served space keeps to the verbs its worlds always had.
+            let plain = (v == "*" && (space == Space::Served || rng.chance(70)))
+                || (space == Space::Served && !VERBS[..12].contains(&v.as_str()));
+            if plain { rng.pick(&VERBS[..8]).to_string() } else { v.clone() }
+        } else if space == Space::Whole && rng.chance(20) {
+            rng.pick(SPECIAL_REQUEST_VERBS).to_string()
         } else {
             rng.pick(&VERBS[..8]).to_string()
         };
@@ -614,6 +773,58 @@ impl World {
     }
 }
 
+/// The classes of the SubjectAccessReview space a case belongs to (the differential test requires each class).
+pub fn classes(asker: &Asker, sample: &Sample) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if let Asker::User { groups, .. } = asker {
+        out.push("user (--as)");
+        if groups.iter().any(|g| g == "system:masters") {
+            out.push("system:masters");
+        }
+        if groups.iter().any(|g| g != "system:masters" && g != "system:authenticated") {
+            out.push("arbitrary group");
+        }
+    }
+    match sample {
+        Sample::NonResource { verb, .. } => {
+            out.push("non-resource URL");
+            if !REQUEST_URL_VERBS.contains(&verb.as_str()) {
+                out.push("non-resource URL, other verb");
+            }
+        }
+        Sample::Resource { verb, group, resource, subresource, name, namespace, namespaced } => {
+            match verb.as_str() {
+                "*" => out.push("verb *"),
+                v if !VERBS[..8].contains(&v) => out.push("special or custom verb"),
+                _ => {}
+            }
+            if UNSERVED_REQUEST_RESOURCES.iter().any(|(g, r, sub, _)| g == group && r == resource && sub == subresource)
+            {
+                out.push("unserved resource, group or subresource");
+            }
+            if subresource.contains('/') {
+                out.push("several subresource segments");
+            }
+            if resource == "*" {
+                out.push("resource *");
+            }
+            if name.is_empty() && matches!(verb.as_str(), "list" | "create" | "deletecollection") {
+                out.push("list, create or deletecollection without a name");
+            }
+            if *namespaced && namespace.is_empty() && !(group.is_empty() && resource == "namespaces") {
+                out.push("cluster scope of a namespaced or unknown resource");
+            }
+        }
+    }
+    out
+}
+
+/// The resources a space's requests are drawn from.
+fn request_resources(space: Space) -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str, bool)> {
+    let unserved = if space == Space::Whole { UNSERVED_REQUEST_RESOURCES } else { &[] };
+    REQUEST_RESOURCES.iter().chain(unserved)
+}
+
 impl Sample {
     pub fn to_request(&self) -> kubectl_sa::rbac::Request {
         use kubectl_sa::rbac::{Request, ResourceAttributes};
@@ -632,18 +843,67 @@ impl Sample {
         }
     }
 
-    /// The SubjectAccessReview spec for this request by a ServiceAccount (username and its three groups).
-    pub fn sar(&self, ns: &str, name: &str) -> Value {
-        let attributes = match self {
+    fn attributes(&self) -> Value {
+        match self {
             Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => json!({
                 "resourceAttributes": {"verb": verb, "group": group, "resource": resource, "subresource": subresource, "name": name, "namespace": namespace}
             }),
             Sample::NonResource { verb, path } => json!({"nonResourceAttributes": {"verb": verb, "path": path}}),
-        };
-        super::review::sa_review(ns, name, attributes)
+        }
     }
 
-    /// The command-line arguments of `kubectl sa explain|who-can` for this request.
+    /// The SubjectAccessReview spec for this request by a ServiceAccount (username and its three groups).
+    pub fn sar(&self, ns: &str, name: &str) -> Value {
+        super::review::sa_review(ns, name, self.attributes())
+    }
+
+    /// The SubjectAccessReview for this request by `asker`: exactly the username, groups and uid kubectl-sa evaluates.
+    pub fn sar_for(&self, asker: &Asker) -> Value {
+        super::review::user_review(&asker.user(), self.attributes())
+    }
+
+    /// The command-line arguments of `kubectl sa explain|who-can` for this request: RESOURCE[.GROUP][/SUB] or
+    /// --group/--subresource (drawn by `rng`, so both forms are exercised), -n NS or --cluster-scope.
+    pub fn cli_args_drawn(&self, rng: &mut Rng) -> Vec<String> {
+        match self {
+            Sample::NonResource { verb, path } => vec![verb.clone(), path.clone()],
+            Sample::Resource { verb, group, resource, subresource, name, namespace, namespaced } => {
+                let mut args = vec![verb.clone()];
+                // RESOURCE.GROUP cannot say a resource with a dot, nor a group whose first part reads as a version.
+                if resource.contains('.') || rng.chance(30) {
+                    args.push(resource.clone());
+                    args.extend(["--group".to_string(), group.clone()]);
+                } else if group.is_empty() {
+                    args.push(resource.clone());
+                } else {
+                    args.push(format!("{resource}.{group}"));
+                }
+                if !subresource.is_empty() {
+                    if rng.chance(30) {
+                        args.extend(["--subresource".to_string(), subresource.clone()]);
+                    } else {
+                        let spec = args.remove(1);
+                        args.insert(1, format!("{spec}/{subresource}"));
+                    }
+                }
+                if !name.is_empty() {
+                    args.insert(2, name.clone());
+                }
+                let namespace_object = group.is_empty() && resource == "namespaces";
+                if *namespaced && !namespace_object {
+                    if namespace.is_empty() {
+                        args.push("--cluster-scope".into());
+                    } else {
+                        args.push("-n".into());
+                        args.push(namespace.clone());
+                    }
+                }
+                args
+            }
+        }
+    }
+
+    /// [`Sample::cli_args_drawn`] in its plainest form (RESOURCE.GROUP/SUB; -A for namespace "" as explain reads it).
     pub fn cli_args(&self) -> Vec<String> {
         match self {
             Sample::NonResource { verb, path } => vec![verb.clone(), path.clone()],
