@@ -34,7 +34,8 @@ use kubectl_sa::source::{self, Loaded};
 fn load(args: &[&str]) -> (Cli, Loaded) {
     let cli = Cli::try_parse_from(args).expect("arguments");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let loaded = runtime.block_on(source::load(&cli.connection)).expect("snapshot loads");
+    let loaded =
+        runtime.block_on(source::load(&cli.connection.settings().expect("valid flags"))).expect("snapshot loads");
     (cli, loaded)
 }
 

@@ -78,7 +78,7 @@ fn main() -> Result<()> {
     let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": world.objects});
     let text = match args.format.as_str() {
         "json" => serde_json::to_string_pretty(&list)?,
-        "yaml" => serde_saphyr::to_string(&list)?,
+        "yaml" => yaml_serde::to_string(&list)?,
         other => bail!("unknown --format {other:?}: use json or yaml"),
     };
     let objects = list["items"].as_array().map_or(0, Vec::len);

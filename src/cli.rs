@@ -6,6 +6,9 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::output::ColorChoice;
+use crate::source::{ConnectionSettings, Secret};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl-sa",
@@ -24,13 +27,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 /// Where the cluster's objects come from: a kubeconfig context (kubectl's flags) or snapshot files (-f).
@@ -100,30 +96,30 @@ pub struct ConnectionFlags {
     pub filename: Vec<PathBuf>,
 }
 
-/// A credential from the command line: its Debug form never shows it.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_string()))
-    }
-}
-
 impl ConnectionFlags {
-    /// kubectl's `--request-timeout` syntax: a bare number of seconds, or a number with unit s, m or h.
-    pub fn request_timeout(&self) -> Result<Option<Duration>> {
-        parse_duration(&self.request_timeout)
+    /// The settings `source` connects with; fails on a malformed `--request-timeout`.
+    pub fn settings(&self) -> Result<ConnectionSettings> {
+        Ok(ConnectionSettings {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            cluster: self.cluster.clone(),
+            user: self.user.clone(),
+            server: self.server.clone(),
+            token: self.token.clone(),
+            certificate_authority: self.certificate_authority.clone(),
+            client_certificate: self.client_certificate.clone(),
+            client_key: self.client_key.clone(),
+            insecure_skip_tls_verify: self.insecure_skip_tls_verify,
+            tls_server_name: self.tls_server_name.clone(),
+            namespace: self.namespace.clone(),
+            request_timeout: parse_duration(&self.request_timeout)?,
+            chunk_size: self.chunk_size,
+            filename: self.filename.clone(),
+        })
     }
 }
 
+/// kubectl's `--request-timeout` syntax: a bare number of seconds, or a number with unit ms, s, m or h.
 pub fn parse_duration(s: &str) -> Result<Option<Duration>> {
     let s = s.trim();
     let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
@@ -219,11 +215,11 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  source <(kubectl sa completion bash)\n  kubectl sa completion zsh > \"${fpath[1]}/_kubectl-sa\"\n  kubectl sa completion fish > ~/.config/fish/completions/kubectl-sa.fish\n  kubectl sa completion powershell | Out-String | Invoke-Expression\n\nFor `kubectl sa <TAB>` (kubectl 1.26+, with kubectl's own completion enabled), put kubectl_complete-sa on PATH:\n  ln -sf kubectl-sa \"$(dirname \"$(command -v kubectl-sa)\")/kubectl_complete-sa\""
     )]
-    Completion(crate::cmd::completion::CompletionArgs),
+    Completion(CompletionArgs),
 
     /// Print the man page (roff), or write every page into a directory.
     #[command(hide = true, after_help = "Examples:\n  kubectl sa man | man -l -\n  kubectl sa man --dir man/")]
-    Man(crate::cmd::completion::ManArgs),
+    Man(ManArgs),
 }
 
 /// How a request is scoped and printed (who-can and explain). The grammar is in docs/requests.md.
@@ -591,4 +587,18 @@ pub struct TokenInspectArgs {
 
     #[arg(short = 'o', long, value_enum)]
     pub output: Option<TokenOutput>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to print the completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page (kubectl-sa.1 and one per subcommand) into this directory instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -1,21 +1,24 @@
 //! kubectl-sa: exact answers to "who can do this?", "what can this ServiceAccount do?" and "why?".
 //!
-//! Layout: [`cli`] (flags), [`source`] (live and snapshot loading), [`model`] (the cluster in memory, indexed),
-//! [`rbac`] (pure evaluation), [`catalogue`] (resource names), [`cmd`] (one module per subcommand), [`output`].
+//! Layout (imports point down; `tests/repository.rs` checks it, docs/architecture.md explains it):
+//! - top: [`cli`] (flags) and [`cmd`] (one module per subcommand, completion under [`cmd::completion`]), then
+//!   [`output`] (tables, JSON, YAML, color);
+//! - middle: [`rbac`] (pure RBAC evaluation), [`request`] (a question's words -> requests and subjects),
+//!   [`audit`], [`admission`], [`usage`], [`identity`] (authentication, tokens) and [`source`] (live or snapshot
+//!   input -> the model, with its own [`source::ConnectionSettings`]);
+//! - bottom: [`model`] (the cluster in memory, indexed; the request types) and [`catalogue`] (resource names).
 
 pub mod admission;
 pub mod audit;
-pub mod authn;
 pub mod catalogue;
 pub mod cli;
 pub mod cmd;
-pub mod complete;
+pub mod identity;
 pub mod model;
 pub mod output;
 pub mod rbac;
 pub mod request;
 pub mod source;
-pub mod token;
 pub mod usage;
 
 use std::ffi::OsString;
@@ -44,8 +47,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         }
     };
     output::init_color(cli.color);
-    // Checked even for snapshots, so a typo is reported whatever the source.
-    cli.connection.request_timeout()?;
+    // Converted even for snapshots, so a malformed --request-timeout is reported whatever the source.
+    let connection = cli.connection.settings()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -62,28 +65,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             // groups expand over every ServiceAccount.
             let one = if args.request.flags.all_namespaces { Scope::AllNamespaces } else { Scope::Namespace(None) };
             let needs = source::Needs { rbac: one.clone(), namespaces: one, ..Default::default() };
-            let loaded = runtime.block_on(source::load_with(&cli.connection, &needs))?;
+            let loaded = runtime.block_on(source::load_with(&connection, &needs))?;
             let code = cmd::who_can::run(args, &loaded, &mut out)?;
             release_at_exit(loaded);
             code
         }
-        Command::Explain(args) => cmd::explain::run(args, &cli.connection, &runtime, &mut out)?,
-        Command::Usage(args) => cmd::usage::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::Explain(args) => cmd::explain::run(args, &connection, &runtime, &mut out)?,
+        Command::Usage(args) => cmd::usage::run(args, &connection, &runtime, &mut out)?,
         Command::Matrix(args) => {
-            let loaded = runtime.block_on(source::load_with(&cli.connection, &cmd::matrix::needs(args)))?;
+            let loaded = runtime.block_on(source::load_with(&connection, &cmd::matrix::needs(args)))?;
             let code = cmd::matrix::run(args, &loaded, &mut out)?;
             release_at_exit(loaded);
             code
         }
         Command::Bindings(args) => {
-            let loaded = runtime.block_on(source::load(&cli.connection))?;
+            let loaded = runtime.block_on(source::load(&connection))?;
             let code = cmd::bindings::run(args, &loaded, &mut out)?;
             release_at_exit(loaded);
             code
         }
-        Command::List(args) => cmd::list::run(args, &cli.connection, &runtime, &mut out)?,
-        Command::Audit(args) => cmd::audit::run(args, &cli.connection, &runtime, &mut out)?,
-        Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &cli.connection, &runtime, &mut out)?,
+        Command::List(args) => cmd::list::run(args, &connection, &runtime, &mut out)?,
+        Command::Audit(args) => cmd::audit::run(args, &connection, &runtime, &mut out)?,
+        Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &connection, &runtime, &mut out)?,
     };
     out.flush()?;
     Ok(code)

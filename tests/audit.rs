@@ -1,4 +1,4 @@
-//! `audit` and `list`: every catalogue entry (shared/docs/risky-permissions.md) has a fixture that triggers it exactly
+//! `audit` and `list`: every catalogue entry (docs/catalogue.md) has a fixture that triggers it exactly
 //! once and a look-alike that must not trigger it (tests/fixtures/audit/); peer defects as regressions; the
 //! binary's JSON contract, SARIF 2.1.0 (validated against the schema shipped in the serde-sarif crate), baselines and
 //! --fail-on.
@@ -520,4 +520,14 @@ fn streamed_findings_match_their_counts_order_and_selections() {
         total += findings.len();
     }
     assert!(total > 100, "the worlds give findings to compare ({total})");
+}
+
+/// docs/catalogue.md has one section per entry, headed with its ID and title, and none for an entry that is gone.
+#[test]
+fn every_catalogue_entry_is_documented_under_its_id_and_title() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/catalogue.md")).unwrap();
+    let headings: Vec<&str> = doc.lines().filter_map(|l| l.strip_prefix("## SA-").map(|_| &l[3..])).collect();
+    let expected: Vec<String> =
+        kubectl_sa::audit::catalogue::CHECKS.iter().map(|c| format!("{}: {}", c.id, c.title)).collect();
+    assert_eq!(headings, expected, "docs/catalogue.md's `## SA-NN: title` headings, in catalogue order");
 }

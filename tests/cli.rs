@@ -443,7 +443,7 @@ fn explain_fix_prints_least_privilege_yaml() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    let docs: Vec<Value> = serde_saphyr_free_parse(&text);
+    let docs: Vec<Value> = parse_yaml_stream(&text);
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[0]["kind"], "Role");
     assert_eq!(docs[0]["metadata"]["namespace"], "payments");
@@ -474,7 +474,7 @@ fn explain_fix_prints_least_privilege_yaml() {
     assert_eq!((code, v["allowed"].clone()), (0, Value::Bool(true)));
     // Cluster-wide and non-resource requests get a ClusterRole and ClusterRoleBinding.
     let out = sa().args(["-f", DEMO, "explain", "payments:api", "get", "/logs/kubelet", "--fix"]).output().unwrap();
-    let docs = serde_saphyr_free_parse(&String::from_utf8(out.stdout).unwrap());
+    let docs = parse_yaml_stream(&String::from_utf8(out.stdout).unwrap());
     assert_eq!((docs[0]["kind"].as_str(), docs[1]["kind"].as_str()), (Some("ClusterRole"), Some("ClusterRoleBinding")));
     assert_eq!(docs[0]["rules"][0]["nonResourceURLs"], serde_json::json!(["/logs/kubelet"]));
     // Already allowed: nothing to fix.
@@ -486,11 +486,8 @@ fn explain_fix_prints_least_privilege_yaml() {
 
 /// Parses a multi-document YAML stream with the binary's own snapshot reader semantics (via kubectl-sa is
 /// overkill here): split on `---` and parse each document as JSON-compatible YAML through serde_json.
-fn serde_saphyr_free_parse(text: &str) -> Vec<Value> {
-    text.split("---\n")
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| serde_saphyr::from_str(d).expect("valid YAML"))
-        .collect()
+fn parse_yaml_stream(text: &str) -> Vec<Value> {
+    text.split("---\n").filter(|d| !d.trim().is_empty()).map(|d| yaml_serde::from_str(d).expect("valid YAML")).collect()
 }
 
 fn row<'a>(v: &'a Value, resource: &str) -> &'a Value {

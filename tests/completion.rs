@@ -219,7 +219,11 @@ fn version_prints_version_commit_and_kubernetes_api() {
         Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
         _ => "unknown".to_string(),
     };
-    let expected = format!("kubectl-sa {} (commit {commit}, Kubernetes API v1.{feature})\n", env!("CARGO_PKG_VERSION"));
+    let expected = format!(
+        "kubectl-sa {} (commit {commit}; built for the Kubernetes v1.{feature} API; tested against kube-apiserver {})\n",
+        env!("CARGO_PKG_VERSION"),
+        kubectl_sa::catalogue::KUBERNETES_VERSION
+    );
     assert_eq!(out, expected);
     assert_eq!(stdout_of(sa().arg("--version")), format!("kubectl-sa {}\n", env!("CARGO_PKG_VERSION")));
 }

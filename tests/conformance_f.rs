@@ -1,4 +1,4 @@
-//! Conformance tests: one test per row of the table in section F of /work/shared/docs/k8s-auth-semantics.md
+//! Conformance tests: one test per row of the table in docs/semantics.md (section "Conformance table")
 //! ("Facts from Kubernetes' own tests"), restricted to the rows about authorization decisions, subject matching
 //! and who-can. Expectations come from that table (and, where it is terse, from the Kubernetes test it cites:
 //! plugin/pkg/auth/authorizer/rbac/rbac_test.go, subject_locator_test.go, pkg/registry/rbac/validation/rule_test.go).
@@ -7,7 +7,7 @@
 //! - 47, 48, 50, 51, 52: need a live API server (HTTP status codes, escalation checks, create-on-update).
 //!   The authorizer half of 47 and 48 (which requests RBAC allows) is exercised in tests/edge_cases.rs.
 //! - 58, 59: request parsing (HTTP method/path -> verb, name, namespace), not authorization decisions.
-//! - 61: admission webhook rule matching (section E), not RBAC.
+//! - 61: admission webhook rule matching (docs/semantics.md, Admission), not RBAC.
 //! - 18, 32, 33, 34, 37, 38, 46, 53-57, 60: not present in the document's table.
 //!
 //! Rule notation in comments is the document's `verbs|groups|resources|urls`.

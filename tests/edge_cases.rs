@@ -1,4 +1,4 @@
-//! Edge cases of RBAC evaluation, table-driven. Every expectation comes from /work/shared/docs/k8s-auth-semantics.md
+//! Edge cases of RBAC evaluation, table-driven. Every expectation comes from docs/semantics.md
 //! (section named in each case) or, where the document is terse, from the Kubernetes sources it names.
 //!
 //! One world (WORLD below) holds one or a few bindings per identity, so that each case exercises exactly one thing.

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use kubectl_sa::cli::ConnectionFlags;
 use kubectl_sa::rbac::{UserInfo, WhoCanScope, bindings_for_user, server_allows, who_can};
+use kubectl_sa::source::ConnectionSettings;
 use kubectl_sa::source::{Loaded, load};
 use serde_json::{Value, json};
 use support::cluster::{TestCluster, shared};
@@ -31,19 +31,19 @@ fn cluster() -> &'static TestCluster {
     c
 }
 
-fn live_flags(c: &TestCluster) -> ConnectionFlags {
-    ConnectionFlags {
+fn live_flags(c: &TestCluster) -> ConnectionSettings {
+    ConnectionSettings {
         kubeconfig: Some(c.kubeconfig.clone()),
-        request_timeout: "30s".into(),
+        request_timeout: Some(Duration::from_secs(30)),
         chunk_size: None,
         ..Default::default()
     }
 }
 
-fn snapshot_flags(path: &Path) -> ConnectionFlags {
-    ConnectionFlags {
+fn snapshot_flags(path: &Path) -> ConnectionSettings {
+    ConnectionSettings {
         filename: vec![path.to_path_buf()],
-        request_timeout: "0".into(),
+        request_timeout: None,
         chunk_size: None,
         ..Default::default()
     }

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kubectl_sa::cli::ConnectionFlags;
 use kubectl_sa::model::{Cluster, ClusterBuilder, Rule};
 use kubectl_sa::rbac::{Request, ResourceAttributes, WhoCanScope, who_can};
+use kubectl_sa::source::ConnectionSettings;
 use kubectl_sa::source::{Loaded, load};
 use serde_json::{Value, json};
 use support::cluster::{TestCluster, repo_root, shared};
@@ -31,11 +31,11 @@ fn corpus_cluster() -> Cluster {
     builder.build()
 }
 
-fn flags(files: &[&Path], c: &TestCluster) -> ConnectionFlags {
-    ConnectionFlags {
+fn flags(files: &[&Path], c: &TestCluster) -> ConnectionSettings {
+    ConnectionSettings {
         kubeconfig: files.is_empty().then(|| c.kubeconfig.clone()),
         filename: files.iter().map(|p| p.to_path_buf()).collect(),
-        request_timeout: "30s".into(),
+        request_timeout: Some(Duration::from_secs(30)),
         ..Default::default()
     }
 }

@@ -7,9 +7,9 @@ mod support;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use kubectl_sa::cli::ConnectionFlags;
 use kubectl_sa::rbac::near_miss::near_misses;
 use kubectl_sa::rbac::{UserInfo, authorize, fix};
+use kubectl_sa::source::ConnectionSettings;
 use kubectl_sa::source::load;
 use serde_json::{Value, json};
 use support::cluster::{OwnedCluster, TestCluster, shared};
@@ -100,9 +100,9 @@ fn near_misses_exist_whenever_a_one_dimension_change_is_allowed_and_fix_is_least
     let c = cluster();
     let rt = runtime();
     let client = rt.block_on(c.client());
-    let flags = ConnectionFlags {
+    let flags = ConnectionSettings {
         kubeconfig: Some(c.kubeconfig.clone()),
-        request_timeout: "30s".into(),
+        request_timeout: Some(Duration::from_secs(30)),
         chunk_size: None,
         ..Default::default()
     };

@@ -4,7 +4,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use assert_cmd::Command;
-use kubectl_sa::token::{base64url_encode, inspect};
+use kubectl_sa::identity::token::{base64url_encode, inspect};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 

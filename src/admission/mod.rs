@@ -1,7 +1,7 @@
 //! Admission: what kube-apiserver's admission chain does with one write request, decided client-side where the
 //! cluster's objects allow it. Pure: no I/O, no printing.
 //!
-//! Steps come in the order the API server runs them (section E of the auth-semantics notes): the mutating phase
+//! Steps come in the order the API server runs them (docs/semantics.md, Admission): the mutating phase
 //! NamespaceLifecycle -> ServiceAccount -> MutatingAdmissionPolicy -> MutatingAdmissionWebhook, then defaulting and
 //! schema validation, then the validating phase PodSecurity -> ValidatingAdmissionPolicy ->
 //! ValidatingAdmissionWebhook. The first rejection stops the chain. Webhook answers and CEL are never guessed: they

@@ -1,4 +1,4 @@
-//! The risky-permission catalogue (shared/docs/risky-permissions.md): what each entry means, why it is dangerous,
+//! The risky-permission catalogue (docs/catalogue.md): what each entry means, why it is dangerous,
 //! and the least-privilege alternative. The matching itself is in [`super`].
 
 /// One catalogue entry.

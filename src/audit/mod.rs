@@ -1,4 +1,4 @@
-//! `audit`: the risky-permission catalogue (shared/docs/risky-permissions.md, SA-01 ... SA-27) evaluated for every
+//! `audit`: the risky-permission catalogue (docs/catalogue.md, SA-01 ... SA-27) evaluated for every
 //! ServiceAccount with the exact RBAC engine. Pure: works on the cluster in memory.
 //!
 //! Matching goes through [`IdentityRules`], so apiGroups matter, `*` covers subresources, `*/sub` matches,
@@ -1280,7 +1280,7 @@ pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
         let pod_count = pods_by_sa.get(&(namespace, name)).copied().unwrap_or(0);
         // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
         if pod_count > 0 || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
-            let report = crate::authn::analyse(cluster, namespace, name, false, options.workloads_known);
+            let report = crate::identity::authn::analyse(cluster, namespace, name, false, options.workloads_known);
             if !report.cloud_identities.is_empty() {
                 let ids: Vec<String> = report
                     .cloud_identities

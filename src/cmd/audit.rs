@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use crate::audit::baseline::{Baseline, Entry};
 use crate::audit::{self, Audit, AuditReport, CHECKS, Finding, Options, Severity};
-use crate::cli::{AuditArgs, AuditOutput, ConnectionFlags};
+use crate::cli::{AuditArgs, AuditOutput};
 use crate::cmd::explain::parse_service_account;
 use crate::output::{self, dim, heading, no, warn};
+use crate::source::ConnectionSettings;
 use crate::source::{self, Loaded, Needs};
 
 /// Exit status when `--fail-on` finds a finding at or above its severity.
@@ -81,7 +82,7 @@ impl Selection {
 }
 
 /// Loads the cluster with pods and token Secrets of every namespace (best effort live).
-pub fn load(flags: &ConnectionFlags, runtime: &tokio::runtime::Runtime) -> Result<Loaded> {
+pub fn load(flags: &ConnectionSettings, runtime: &tokio::runtime::Runtime) -> Result<Loaded> {
     runtime.block_on(source::load_with(flags, &Needs { all_workloads: true, ..Default::default() }))
 }
 
@@ -123,7 +124,7 @@ impl<F: Fn(&Finding) -> bool> Serialize for Streamed<'_, '_, F> {
 
 pub fn run(
     args: &AuditArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {

@@ -8,14 +8,15 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::admission::{self, AdmissionObjects, AdmissionReport, AdmissionRequest, NamespaceInfo, Operation, Verdict};
-use crate::authn::{self, AuthenticationReport};
-use crate::cli::{ConnectionFlags, ExplainArgs, OutputFormat};
+use crate::cli::{ExplainArgs, OutputFormat};
 use crate::cmd::{answer_notes, parse_request};
+use crate::identity::authn::{self, AuthenticationReport};
 use crate::output::{self, dim, heading, no, warn, yes};
 use crate::rbac::near_miss::{NearMiss, near_misses};
 use crate::rbac::{self, Grant, ObjectRef, ResolutionError, UserInfo, fix};
 use crate::request::subject::{self, Identity};
 use crate::request::view::RequestView;
+use crate::source::ConnectionSettings;
 use crate::source::live::{self, DryRunOutcome, ServerCheckError};
 use crate::source::{self, Needs};
 
@@ -113,7 +114,7 @@ fn read_object(path: &std::path::Path) -> Result<serde_json::Value> {
     let value: serde_json::Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).with_context(|| format!("--object {} is not valid JSON", path.display()))?
     } else {
-        serde_saphyr::from_str(&text).map_err(|e| {
+        yaml_serde::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "--object {} is not valid YAML: {}",
                 path.display(),
@@ -129,7 +130,7 @@ fn read_object(path: &std::path::Path) -> Result<serde_json::Value> {
 
 pub fn run(
     args: &ExplainArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {

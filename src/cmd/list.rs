@@ -9,11 +9,12 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::audit::{self, Severity};
-use crate::authn::{self, CloudIdentity, LegacyToken};
-use crate::cli::{ConnectionFlags, ListArgs, ListOutput, ListSort};
+use crate::cli::{ListArgs, ListOutput, ListSort};
 use crate::cmd::audit::{Selection, load, prepare_loaded};
+use crate::identity::authn::{self, CloudIdentity, LegacyToken};
 use crate::output::{self, dim, heading, no, warn};
 use crate::rbac::{ObjectRef, UserInfo, bindings_for_user};
+use crate::source::ConnectionSettings;
 use crate::source::Loaded;
 
 #[derive(Debug, Serialize)]
@@ -63,7 +64,7 @@ struct Report<'a> {
 
 pub fn run(
     args: &ListArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {

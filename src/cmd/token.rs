@@ -9,12 +9,13 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::audit::Finding;
-use crate::cli::{ConnectionFlags, TokenInspectArgs, TokenOutput};
+use crate::cli::{TokenInspectArgs, TokenOutput};
 use crate::cmd::audit::{audit_loaded, load};
+use crate::identity::token::{self, Inspection, human_duration, rfc3339};
 use crate::output::{self, dim, heading, no, warn, yes};
 use crate::rbac::{UserInfo, bindings_for_user};
+use crate::source::ConnectionSettings;
 use crate::source::Loaded;
-use crate::token::{self, Inspection, human_duration, rfc3339};
 
 /// Tokens are small; anything larger is not a token.
 const MAX_INPUT: u64 = 64 * 1024;
@@ -71,7 +72,7 @@ fn now() -> i64 {
 
 pub fn run(
     args: &TokenInspectArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
@@ -91,7 +92,7 @@ pub fn run(
 fn rbac_summary(
     t: &Inspection,
     args: &TokenInspectArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
 ) -> Rbac {
     let mut rbac = Rbac {
@@ -116,9 +117,9 @@ fn rbac_summary(
         return rbac;
     }
     let mut flags = flags.clone();
-    if !snapshot && flags.request_timeout.trim() == "0" {
+    if !snapshot && flags.request_timeout.is_none() {
         // A summary is optional: do not hang on an unreachable cluster.
-        flags.request_timeout = "10s".into();
+        flags.request_timeout = Some(std::time::Duration::from_secs(10));
     }
     let loaded: Loaded = match load(&flags, runtime) {
         Ok(l) => l,

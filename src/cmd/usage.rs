@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::cli::{ConnectionFlags, UsageArgs, UsageOutput};
+use crate::cli::{UsageArgs, UsageOutput};
 use crate::cmd::explain::parse_service_account;
 use crate::output::{self, dim, heading, no, warn, yes};
+use crate::source::ConnectionSettings;
 use crate::usage::{Aggregator, UsageReport, log};
 
 /// RFC 3339, or a duration before now: 30m, 24h, 7d, 90s.
@@ -32,7 +33,7 @@ pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 
 pub fn run(
     args: &UsageArgs,
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     runtime: &tokio::runtime::Runtime,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {

@@ -4,6 +4,7 @@
 //! after fetching is shared.
 
 pub mod raw;
+pub mod request;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -143,7 +144,7 @@ impl std::fmt::Display for Subject {
 
 impl Subject {
     /// The form of the API server's RBAC reasons (`RBAC: allowed by ... to ServiceAccount "name/ns"`): name first,
-    /// as in rbac.go's subject printing. Only [`crate::rbac::reason_for`] uses it.
+    /// as in rbac.go's subject printing. Only the RBAC evaluator's `reason_for` uses it.
     pub fn reason_form(&self) -> String {
         if self.kind == "ServiceAccount" {
             format!("ServiceAccount \"{}/{}\"", self.name, self.namespace)
@@ -400,7 +401,11 @@ impl ClusterBuilder {
                 String::new()
             },
             name: meta.name,
-            role_ref: RoleRef { kind: raw.role_ref.kind, name: raw.role_ref.name, api_group: raw.role_ref.api_group },
+            role_ref: RoleRef {
+                kind: raw.role_ref.kind,
+                name: raw.role_ref.name,
+                api_group: raw.role_ref.api_group.unwrap_or_default(),
+            },
             subjects: raw
                 .subjects
                 .unwrap_or_default()
@@ -930,7 +935,7 @@ pub fn subject_key(b: &Binding, s: &Subject) -> Option<SubjectKey> {
         "Group" => Some(SubjectKey::Group(s.name.clone())),
         "ServiceAccount" => {
             let ns = if s.namespace.is_empty() { &b.namespace } else { &s.namespace };
-            (!ns.is_empty()).then(|| SubjectKey::Username(crate::rbac::request::sa_username(ns, &s.name)))
+            (!ns.is_empty()).then(|| SubjectKey::Username(request::sa_username(ns, &s.name)))
         }
         _ => None,
     }

@@ -9,7 +9,13 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 use unicode_width::UnicodeWidthStr;
 
-use crate::cli::ColorChoice;
+/// When to color output (`--color`): auto means a terminal with NO_COLOR unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Decides once whether colors are used: `--color`, then NO_COLOR, then whether stdout is a terminal.
 pub fn init_color(choice: ColorChoice) {
@@ -30,7 +36,7 @@ pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
 }
 
 pub fn write_yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    let text = serde_saphyr::to_string(value)?;
+    let text = yaml_serde::to_string(value)?;
     out.write_all(text.as_bytes())?;
     Ok(())
 }

@@ -71,7 +71,7 @@ pub fn to_yaml(objects: &[Value]) -> anyhow::Result<String> {
     let mut out = String::new();
     for o in objects {
         out.push_str("---\n");
-        out.push_str(&serde_saphyr::to_string(o)?);
+        out.push_str(&yaml_serde::to_string(o)?);
     }
     Ok(out)
 }

@@ -4,7 +4,6 @@
 pub mod access;
 pub mod fix;
 pub mod near_miss;
-pub mod request;
 pub mod rules;
 
 use std::sync::Arc;
@@ -13,6 +12,7 @@ use rayon::prelude::*;
 
 use serde::Serialize;
 
+pub use crate::model::request;
 use crate::model::{Binding, BindingId, BindingKind, Cluster, Role, Rule, Subject};
 pub use crate::model::{ObjectRef, ResolutionError};
 use request::{AUTHENTICATED_GROUP, MASTERS_GROUP, SA_ALL_GROUP, parse_sa_username};

@@ -11,8 +11,8 @@ use kube::config::{Config, KubeConfigOptions, Kubeconfig};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::ConnectionSettings;
 use crate::catalogue::{Catalogue, ResourceInfo};
-use crate::cli::ConnectionFlags;
 use crate::model::{BindingKind, ClusterBuilder, RoleKind, raw};
 
 /// How many times a list restarts after its continue token expired before giving up.
@@ -32,7 +32,7 @@ pub struct Connection {
 }
 
 /// Reads the kubeconfig like kubectl (`--kubeconfig`, else every file in `KUBECONFIG`, else ~/.kube/config).
-pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
+pub fn read_kubeconfig(flags: &ConnectionSettings) -> Result<Kubeconfig> {
     match &flags.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).with_context(|| format!("cannot read kubeconfig {}", path.display())),
         None => Kubeconfig::read().map_err(|e| {
@@ -45,7 +45,7 @@ pub fn read_kubeconfig(flags: &ConnectionFlags) -> Result<Kubeconfig> {
 }
 
 /// The namespace of the context kubectl would use, without connecting (used for snapshots too).
-pub fn context_namespace(flags: &ConnectionFlags) -> Option<String> {
+pub fn context_namespace(flags: &ConnectionSettings) -> Option<String> {
     let kc = read_kubeconfig(flags).ok()?;
     let ctx_name = flags.context.clone().or(kc.current_context.clone())?;
     kc.contexts.iter().find(|c| c.name == ctx_name).and_then(|c| c.context.as_ref()).and_then(|c| c.namespace.clone())
@@ -60,7 +60,7 @@ const OVERRIDES: &str = "kubectl-sa-command-line";
 /// tls-server-name unless `--tls-server-name` is given), `--token` replaces the selected user's credentials (exec
 /// plugins, auth providers, token files), `--client-certificate`/`--client-key` its client certificate. With
 /// `--server` and no kubeconfig, the flags alone make one.
-pub fn kubeconfig_with_overrides(flags: &ConnectionFlags) -> Result<(Kubeconfig, KubeConfigOptions)> {
+pub fn kubeconfig_with_overrides(flags: &ConnectionSettings) -> Result<(Kubeconfig, KubeConfigOptions)> {
     use kube::config::{AuthInfo, Cluster, Context, NamedAuthInfo, NamedCluster, NamedContext};
     let options =
         KubeConfigOptions { context: flags.context.clone(), cluster: flags.cluster.clone(), user: flags.user.clone() };
@@ -152,7 +152,7 @@ pub fn kubeconfig_with_overrides(flags: &ConnectionFlags) -> Result<(Kubeconfig,
 /// The client configuration kubectl would use: the kubeconfig, the command-line overrides, the timeouts and
 /// kubectl-sa's User-Agent. Exec credential plugins run non-interactively when `interactive` is false (shell
 /// completion must never prompt).
-pub async fn client_config(flags: &ConnectionFlags, timeout: Option<Duration>, interactive: bool) -> Result<Config> {
+pub async fn client_config(flags: &ConnectionSettings, timeout: Option<Duration>, interactive: bool) -> Result<Config> {
     let (mut kubeconfig, options) = kubeconfig_with_overrides(flags)?;
     if !interactive {
         for user in &mut kubeconfig.auth_infos {
@@ -178,10 +178,9 @@ pub async fn client_config(flags: &ConnectionFlags, timeout: Option<Duration>, i
 }
 
 /// Connects with kubectl's flags (the client is built here and nowhere else but [`build_client`]).
-pub async fn connect(flags: &ConnectionFlags) -> Result<Connection> {
-    let timeout = flags.request_timeout()?;
-    let config = client_config(flags, timeout, true).await?;
-    connection(config, flags.chunk_size, timeout)
+pub async fn connect(flags: &ConnectionSettings) -> Result<Connection> {
+    let config = client_config(flags, flags.request_timeout, true).await?;
+    connection(config, flags.chunk_size, flags.request_timeout)
 }
 
 /// A [`Connection`] of a client configuration.
@@ -862,8 +861,8 @@ pub enum ServerCheckError {
     Other(anyhow::Error),
 }
 
-fn review_spec(user: &crate::rbac::UserInfo, request: &crate::rbac::Request) -> serde_json::Value {
-    use crate::rbac::Request;
+fn review_spec(user: &crate::model::request::UserInfo, request: &crate::model::request::Request) -> serde_json::Value {
+    use crate::model::request::Request;
     let mut spec = serde_json::json!({"user": user.username, "groups": user.groups});
     match request {
         Request::Resource { verb, attrs } => {
@@ -882,8 +881,8 @@ fn review_spec(user: &crate::rbac::UserInfo, request: &crate::rbac::Request) -> 
 /// Asks the API server whether `user` may make `request` (the whole authorizer chain, not only RBAC).
 pub async fn subject_access_review(
     conn: &Connection,
-    user: &crate::rbac::UserInfo,
-    request: &crate::rbac::Request,
+    user: &crate::model::request::UserInfo,
+    request: &crate::model::request::Request,
 ) -> std::result::Result<ServerDecision, ServerCheckError> {
     let body = serde_json::to_vec(&review_spec(user, request)).map_err(|e| ServerCheckError::Other(e.into()))?;
     let req = http::Request::post("/apis/authorization.k8s.io/v1/subjectaccessreviews")
@@ -933,12 +932,12 @@ pub struct DryRunOutcome {
 /// `object` is the body for create/update/patch.
 pub async fn dry_run(
     conn: &Connection,
-    user: &crate::rbac::UserInfo,
-    request: &crate::rbac::Request,
+    user: &crate::model::request::UserInfo,
+    request: &crate::model::request::Request,
     info: &crate::catalogue::ResourceInfo,
     object: Option<&serde_json::Value>,
 ) -> Result<DryRunOutcome> {
-    use crate::rbac::Request;
+    use crate::model::request::Request;
     let Request::Resource { verb, attrs } = request else {
         bail!("--dry-run applies to resource requests, not to non-resource URLs");
     };

@@ -5,13 +5,59 @@ pub mod progress;
 pub mod protobuf;
 pub mod snapshot;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use anyhow::Result;
 
 use crate::catalogue::Catalogue;
-use crate::cli::ConnectionFlags;
 use crate::model::{Cluster, ClusterBuilder};
 
 pub use live::Connection;
+
+/// Where the objects come from and how the API server is reached: kubectl's connection settings, filled by the
+/// command line (or by a test). Snapshot files, when given, win over the kubeconfig.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionSettings {
+    /// The kubeconfig file; `None` reads $KUBECONFIG (merged) or ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    /// Overrides of the selected cluster and user, as kubectl's `--server`, `--token` and TLS flags.
+    pub server: Option<String>,
+    pub token: Option<Secret>,
+    pub certificate_authority: Option<PathBuf>,
+    pub client_certificate: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub insecure_skip_tls_verify: bool,
+    pub tls_server_name: Option<String>,
+    /// The namespace asked for; `None` means the context's, else "default".
+    pub namespace: Option<String>,
+    /// Time to wait for each API request; `None` waits forever.
+    pub request_timeout: Option<Duration>,
+    /// Objects per page of a list; `None` picks a size per kind.
+    pub chunk_size: Option<u32>,
+    /// Snapshot files or directories (`-` is stdin); non-empty means no API server is contacted.
+    pub filename: Vec<PathBuf>,
+}
+
+/// A credential: its Debug form never shows it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
 
 /// A cluster in memory with the catalogue to resolve resource names against.
 pub struct Loaded {
@@ -77,11 +123,11 @@ fn small_pages() {
 }
 
 /// Loads from the snapshot files if `-f` was given, else from the cluster of the kubeconfig context.
-pub async fn load(flags: &ConnectionFlags) -> Result<Loaded> {
+pub async fn load(flags: &ConnectionSettings) -> Result<Loaded> {
     load_with(flags, &Needs::default()).await
 }
 
-pub async fn load_with(flags: &ConnectionFlags, needs: &Needs) -> Result<Loaded> {
+pub async fn load_with(flags: &ConnectionSettings, needs: &Needs) -> Result<Loaded> {
     let mut builder = ClusterBuilder::default();
     if !flags.filename.is_empty() {
         snapshot::load_paths(&flags.filename, &mut builder)?;

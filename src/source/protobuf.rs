@@ -221,7 +221,7 @@ fn binding(
     RawBinding {
         metadata: object_meta(metadata),
         role_ref: rbac_json::RoleRef {
-            api_group: role_ref.api_group.unwrap_or_default(),
+            api_group: role_ref.api_group,
             kind: role_ref.kind.unwrap_or_default(),
             name: role_ref.name.unwrap_or_default(),
         },

@@ -1,5 +1,5 @@
 //! The authentication stage of a ServiceAccount's request: can a token authenticate as it, how do its pods get
-//! tokens, and which cloud identity does it map to (shared/docs/workload-identity-and-tokens.md). Pure: works on the
+//! tokens, and which cloud identity does it map to (docs/identity.md). Pure: works on the
 //! cluster in memory. Never reads or prints token or Secret data.
 
 use serde::Serialize;

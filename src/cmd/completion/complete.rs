@@ -20,9 +20,10 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Arg, ArgAction, Command, CommandFactory, ValueHint};
 
 use crate::catalogue::Catalogue;
-use crate::cli::{Cli, ConnectionFlags};
+use crate::cli::Cli;
 use crate::model::{ClusterBuilder, raw};
 use crate::request::{NON_RESOURCE_VERBS, RESOURCE_VERBS};
+use crate::source::ConnectionSettings;
 use crate::source::{Connection, live, snapshot};
 
 /// Cobra's ShellCompDirective bits, which kubectl passes on to the shell.
@@ -104,7 +105,7 @@ pub struct Parsed {
     /// What has been typed of the value being completed (after `prefix`).
     pub partial: String,
     /// The connection flags typed on the line (-n, --context, -f, ...).
-    pub flags: ConnectionFlags,
+    pub flags: ConnectionSettings,
     /// The subcommands entered, e.g. `["who-can"]`.
     pub path: Vec<String>,
 }
@@ -149,7 +150,7 @@ fn find_short(cmd: &Command, c: char) -> Option<&Arg> {
 }
 
 /// Remembers the connection flags typed on the line.
-fn record(flags: &mut ConnectionFlags, arg: &Arg, value: &str) {
+fn record(flags: &mut ConnectionSettings, arg: &Arg, value: &str) {
     match arg.get_id().as_str() {
         "kubeconfig" => flags.kubeconfig = Some(value.into()),
         "context" => flags.context = Some(value.into()),
@@ -157,7 +158,7 @@ fn record(flags: &mut ConnectionFlags, arg: &Arg, value: &str) {
         "user" => flags.user = Some(value.into()),
         "namespace" => flags.namespace = Some(value.into()),
         "filename" => flags.filename.push(value.into()),
-        "request_timeout" => flags.request_timeout = value.into(),
+        "request_timeout" => flags.request_timeout = crate::cli::parse_duration(value).ok().flatten(),
         _ => {}
     }
 }
@@ -187,7 +188,7 @@ pub fn parse(words: &[String]) -> Parsed {
     };
     let mut cmd = &root;
     let mut path = Vec::new();
-    let mut flags = ConnectionFlags::default();
+    let mut flags = ConnectionSettings::default();
     let mut seen_args: BTreeSet<String> = BTreeSet::new();
     let mut positional = 0usize;
     let mut pending: Option<&Arg> = None;
@@ -522,7 +523,7 @@ pub fn resource_candidates(catalogue: &Catalogue, partial: &str) -> Vec<Candidat
     out
 }
 
-fn kubeconfig_names(flags: &ConnectionFlags, target: &Target) -> Result<Vec<String>> {
+fn kubeconfig_names(flags: &ConnectionSettings, target: &Target) -> Result<Vec<String>> {
     let kc = live::read_kubeconfig(flags)?;
     let mut names: Vec<String> = match target {
         Target::Contexts => kc.contexts.into_iter().map(|c| c.name).collect(),
@@ -605,7 +606,7 @@ fn cluster_data(parsed: &Parsed, want: Want, timeout: Duration, log: &DebugLog) 
     }
 }
 
-fn snapshot_data(flags: &ConnectionFlags) -> Result<ClusterData> {
+fn snapshot_data(flags: &ConnectionSettings) -> Result<ClusterData> {
     let mut builder = ClusterBuilder::default();
     snapshot::load_paths(&flags.filename, &mut builder)?;
     let cluster = builder.build();
@@ -627,7 +628,7 @@ fn snapshot_data(flags: &ConnectionFlags) -> Result<ClusterData> {
 
 /// A client built from the kubeconfig like [`live::connect`] does, except that exec credential plugins are told
 /// they may not interact (`interactiveMode: Never`: no terminal, stdin closed), and every request is bounded.
-async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<Connection> {
+async fn quiet_connection(flags: &ConnectionSettings, timeout: Duration) -> Result<Connection> {
     let config = live::client_config(flags, Some(timeout), false).await?;
     live::connection(config, None, Some(timeout))
 }
@@ -636,7 +637,7 @@ async fn quiet_connection(flags: &ConnectionFlags, timeout: Duration) -> Result<
 const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9";
 
 async fn live_data(
-    flags: &ConnectionFlags,
+    flags: &ConnectionSettings,
     want: Want,
     namespace: Option<&str>,
     timeout: Duration,

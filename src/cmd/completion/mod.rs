@@ -1,18 +1,20 @@
 //! `kubectl sa completion SHELL` (static scripts from clap_complete), the hidden `kubectl sa man` (man pages from
 //! clap_mangen), and the dynamic completion entry point that kubectl 1.26+ calls for `kubectl sa <TAB>`:
 //! `kubectl_complete-sa ARGS... CURRENT` (the shim in completions/, or a symlink named `kubectl_complete-sa` to
-//! the binary), which runs `kubectl-sa __complete ARGS... CURRENT`. The candidates come from [`crate::complete`].
+//! the binary), which runs `kubectl-sa __complete ARGS... CURRENT`. The candidates come from [`complete`].
+
+pub mod complete;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, CommandFactory};
+use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, CompletionArgs, ManArgs};
 
 /// The name the hidden dynamic-completion subcommand is called by (as cobra programs do).
 pub const COMPLETE_SUBCOMMAND: &str = "__complete";
@@ -20,20 +22,6 @@ pub const COMPLETE_SUBCOMMAND: &str = "__complete";
 pub const COMPLETE_EXECUTABLE: &str = "kubectl_complete-sa";
 /// The name of the binary the static scripts complete (run directly, not through kubectl).
 pub const BIN_NAME: &str = "kubectl-sa";
-
-#[derive(Debug, Args)]
-pub struct CompletionArgs {
-    /// The shell to print the completion script for.
-    #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Write every page (kubectl-sa.1 and one per subcommand) into this directory instead of printing the main page.
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-}
 
 /// `kubectl sa completion SHELL`.
 pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> Result<ExitCode> {
@@ -122,7 +110,7 @@ pub fn completion_request(args: &[OsString]) -> Option<Vec<String>> {
 /// Completion never fails: whatever cannot be read (a cluster that is down, a kubeconfig that asks for a login)
 /// yields fewer candidates, within a bounded time.
 pub fn run_complete(words: &[String], out: &mut dyn Write) -> Result<ExitCode> {
-    let completions = crate::complete::complete(words);
+    let completions = complete::complete(words);
     out.write_all(completions.render().as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
