@@ -28,7 +28,7 @@ use clap::Parser;
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubectl_sa::cli::{Cli, Command};
 use kubectl_sa::rbac::near_miss::near_misses;
-use kubectl_sa::rbac::{self, Request, ResourceAttributes, UserInfo, WhoCanScope};
+use kubectl_sa::rbac::{self, Request, UserInfo, WhoCanScope};
 use kubectl_sa::source::{self, Loaded};
 
 fn load(args: &[&str]) -> (Cli, Loaded) {
@@ -39,27 +39,14 @@ fn load(args: &[&str]) -> (Cli, Loaded) {
     (cli, loaded)
 }
 
-fn resource(verb: &str, group: &str, resource: &str, sub: &str, name: &str, namespace: &str) -> Request {
-    Request::Resource {
-        verb: verb.into(),
-        attrs: ResourceAttributes {
-            group: group.into(),
-            resource: resource.into(),
-            subresource: sub.into(),
-            name: name.into(),
-            namespace: namespace.into(),
-        },
-    }
-}
-
 fn bootstrap(c: &mut Criterion) {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/rbac-bootstrap.json");
     let (_, loaded) = load(&["kubectl-sa", "version", "-f", fixture]);
     let node = UserInfo::new("system:node:node1", &["system:nodes", "system:authenticated"]);
     let cases = [
-        ("allow list pods", resource("list", "", "pods", "", "", "")),
-        ("allow update pods/status", resource("update", "", "pods", "status", "mypods", "myns")),
-        ("forbid educate dolphins", resource("educate", "", "dolphins", "", "", "")),
+        ("allow list pods", Request::resource("list", "", "pods", "", "", "")),
+        ("allow update pods/status", Request::resource("update", "", "pods", "status", "mypods", "myns")),
+        ("forbid educate dolphins", Request::resource("educate", "", "dolphins", "", "", "")),
     ];
     // Like-for-like: despite their names, Kubernetes denies all three (NoOpinion): since 1.7 the system:node
     // ClusterRoleBinding has no subjects (the Node authorizer serves nodes), so every binding is visited.
@@ -94,18 +81,18 @@ fn world_1x(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("world-1x");
     group.sample_size(20).measurement_time(Duration::from_secs(5));
-    let secrets = resource("get", "", "secrets", "", "", "");
+    let secrets = Request::resource("get", "", "secrets", "", "", "");
     group.bench_function("who-can get secrets -A", |b| {
         b.iter(|| black_box(rbac::who_can(cluster, &secrets, &WhoCanScope::AllNamespaces)))
     });
-    let pods = resource("create", "", "pods", "", "", &ns);
+    let pods = Request::resource("create", "", "pods", "", "", &ns);
     group.bench_function("who-can create pods -n NS", |b| {
         b.iter(|| black_box(rbac::who_can(cluster, &pods, &WhoCanScope::Request)))
     });
     // explain's evaluation: the decision, and when denied the ranked near misses.
     for (name, request) in [
-        ("explain get secrets -n NS", resource("get", "", "secrets", "", "", &ns)),
-        ("explain delete nodes", resource("delete", "", "nodes", "", "", "")),
+        ("explain get secrets -n NS", Request::resource("get", "", "secrets", "", "", &ns)),
+        ("explain delete nodes", Request::resource("delete", "", "nodes", "", "", "")),
     ] {
         group.bench_function(name, |b| {
             b.iter(|| {

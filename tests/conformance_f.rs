@@ -13,7 +13,7 @@
 //! Rule notation in comments is the document's `verbs|groups|resources|urls`.
 
 use kubectl_sa::model::{Cluster, ClusterBuilder};
-use kubectl_sa::rbac::{Request, ResourceAttributes, UserInfo, WhoCanScope, authorize, who_can};
+use kubectl_sa::rbac::{Request, UserInfo, WhoCanScope, authorize, who_can};
 use kubectl_sa::source::snapshot::load_text;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,16 +130,7 @@ fn res(verb: &str, group: &str, resource: &str, subresource: &str, ns: &str) -> 
 }
 
 fn named(verb: &str, group: &str, resource: &str, subresource: &str, name: &str, ns: &str) -> Request {
-    Request::Resource {
-        verb: verb.into(),
-        attrs: ResourceAttributes {
-            group: group.into(),
-            resource: resource.into(),
-            subresource: subresource.into(),
-            name: name.into(),
-            namespace: ns.into(),
-        },
-    }
+    Request::resource(verb, group, resource, subresource, name, ns)
 }
 
 fn url(verb: &str, path: &str) -> Request {

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use kubectl_sa::model::{Cluster, ClusterBuilder};
-use kubectl_sa::rbac::{Request, ResourceAttributes, UserInfo, WhoCanScope, authorize, who_can};
+use kubectl_sa::rbac::{Request, UserInfo, WhoCanScope, authorize, who_can};
 use kubectl_sa::source::snapshot::load_text;
 
 const WORLD: &str = r#"
@@ -899,16 +899,7 @@ fn identity(who: Who) -> UserInfo {
 
 fn request(req: Req) -> Request {
     match req {
-        Req::Res { verb, group, resource, sub, name, ns } => Request::Resource {
-            verb: verb.into(),
-            attrs: ResourceAttributes {
-                group: group.into(),
-                resource: resource.into(),
-                subresource: sub.into(),
-                name: name.into(),
-                namespace: ns.into(),
-            },
-        },
+        Req::Res { verb, group, resource, sub, name, ns } => Request::resource(verb, group, resource, sub, name, ns),
         Req::Url { verb, path } => Request::NonResource { verb: verb.into(), path: path.into() },
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use kubectl_sa::model::{Cluster, ClusterBuilder, Rule};
-use kubectl_sa::rbac::{Request, ResourceAttributes, WhoCanScope, who_can};
+use kubectl_sa::rbac::{Request, WhoCanScope, who_can};
 use kubectl_sa::source::ConnectionSettings;
 use kubectl_sa::source::{Loaded, load};
 use serde_json::{Value, json};
@@ -37,19 +37,6 @@ fn flags(files: &[&Path], c: &TestCluster) -> ConnectionSettings {
         filename: files.iter().map(|p| p.to_path_buf()).collect(),
         request_timeout: Some(Duration::from_secs(30)),
         ..Default::default()
-    }
-}
-
-fn resource(verb: &str, group: &str, resource: &str, sub: &str, name: &str, namespace: &str) -> Request {
-    Request::Resource {
-        verb: verb.into(),
-        attrs: ResourceAttributes {
-            group: group.into(),
-            resource: resource.into(),
-            subresource: sub.into(),
-            name: name.into(),
-            namespace: namespace.into(),
-        },
     }
 }
 
@@ -135,7 +122,7 @@ enum RequestKey {
 impl RequestKey {
     fn request(&self) -> Request {
         match self {
-            RequestKey::Resource(v, g, r, s, n, ns) => resource(v, g, r, s, n, ns),
+            RequestKey::Resource(v, g, r, s, n, ns) => Request::resource(v, g, r, s, n, ns),
             RequestKey::Path(v, p) => Request::NonResource { verb: v.clone(), path: p.clone() },
         }
     }
@@ -182,7 +169,9 @@ fn answered(v: &Value) -> Request {
     let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
     match r.get("path") {
         Some(path) => Request::NonResource { verb: s("verb"), path: path.as_str().unwrap().to_string() },
-        None => resource(&s("verb"), &s("group"), &s("resource"), &s("subresource"), &s("name"), &s("namespace")),
+        None => {
+            Request::resource(&s("verb"), &s("group"), &s("resource"), &s("subresource"), &s("name"), &s("namespace"))
+        }
     }
 }
 

@@ -21,6 +21,20 @@ pub enum Request {
 }
 
 impl Request {
+    /// A resource request; `""` leaves a part out (the core group, no subresource, no name, all namespaces).
+    pub fn resource(verb: &str, group: &str, resource: &str, subresource: &str, name: &str, namespace: &str) -> Self {
+        Request::Resource {
+            verb: verb.into(),
+            attrs: ResourceAttributes {
+                group: group.into(),
+                resource: resource.into(),
+                subresource: subresource.into(),
+                name: name.into(),
+                namespace: namespace.into(),
+            },
+        }
+    }
+
     pub fn verb(&self) -> &str {
         match self {
             Request::Resource { verb, .. } | Request::NonResource { verb, .. } => verb,

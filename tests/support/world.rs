@@ -827,18 +827,11 @@ fn request_resources(space: Space) -> impl Iterator<Item = &'static (&'static st
 
 impl Sample {
     pub fn to_request(&self) -> kubectl_sa::rbac::Request {
-        use kubectl_sa::rbac::{Request, ResourceAttributes};
+        use kubectl_sa::rbac::Request;
         match self {
-            Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => Request::Resource {
-                verb: verb.clone(),
-                attrs: ResourceAttributes {
-                    group: group.clone(),
-                    resource: resource.clone(),
-                    subresource: subresource.clone(),
-                    name: name.clone(),
-                    namespace: namespace.clone(),
-                },
-            },
+            Sample::Resource { verb, group, resource, subresource, name, namespace, .. } => {
+                Request::resource(verb, group, resource, subresource, name, namespace)
+            }
             Sample::NonResource { verb, path } => Request::NonResource { verb: verb.clone(), path: path.clone() },
         }
     }
