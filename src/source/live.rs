@@ -626,14 +626,17 @@ pub async fn load_objects(conn: &Connection, scope: &ListScope, builder: &mut Cl
         spawn_list(conn, rbs_path, rbs_what.clone(), Format::Protobuf(pb::role_bindings)),
         spawn_list(conn, crbs_path, crbs_what.into(), Format::Protobuf(pb::cluster_role_bindings)),
     );
-    let (sas, nss, roles, croles, rbs, crbs) = tokio::try_join!(
+    // All of them finish before any error is reported, so that the error is the first in this fixed order and the
+    // same on every run (a race would name whichever refusal arrived first).
+    let (sas, nss, roles, croles, rbs, crbs) = tokio::join!(
         joined(&sas_what, sas),
         joined("list namespaces", nss),
         joined(&roles_what, roles),
         joined(croles_what, croles),
         joined(&rbs_what, rbs),
         joined(crbs_what, crbs),
-    )?;
+    );
+    let (sas, nss, roles, croles, rbs, crbs) = (sas?, nss?, roles?, croles?, rbs?, crbs?);
     sas.into_iter().for_each(|o| builder.add_service_account(o));
     if let Some(ns) = &scope.namespace
         && nss.is_empty()

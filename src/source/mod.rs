@@ -149,8 +149,11 @@ pub async fn load_with(flags: &ConnectionSettings, needs: &Needs) -> Result<Load
     };
     // The first request goes alone: once its connection is up (HTTP/2), the others share it.
     let core = live::discover_core(&conn).await?;
-    let (catalogue, ()) =
-        tokio::try_join!(live::discover_groups(&conn, core), live::load_objects(&conn, &scope, &mut builder))?;
+    // Joined, not try-joined: the error reported is then the same on every run.
+    let (catalogue, loaded) =
+        tokio::join!(live::discover_groups(&conn, core), live::load_objects(&conn, &scope, &mut builder));
+    let catalogue = catalogue?;
+    loaded?;
     let mut notes = Vec::new();
     let mut workloads_known = false;
     if needs.all_workloads {
