@@ -192,6 +192,13 @@ pub enum Command {
     )]
     Audit(AuditArgs),
 
+    /// How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a
+    /// documented technique whose preconditions are exact RBAC requests.
+    #[command(
+        after_help = "Examples:\n  kubectl sa paths ci:builder --to cluster-admin\n  kubectl sa paths --to cluster-admin -A\n  kubectl sa paths ci:builder --to 'get secrets -n kube-system' --all-paths --max-steps 3\n  kubectl sa paths -A --to cluster-admin -o dot | dot -Tsvg > paths.svg\n\nExit status: 0 when a path was found, 1 when none, 2 or more on errors."
+    )]
+    Paths(PathsArgs),
+
     /// ServiceAccount tokens: `token inspect` decodes one locally.
     #[command(
         subcommand,
@@ -601,4 +608,39 @@ pub struct ManArgs {
     /// Write every page (kubectl-sa.1 and one per subcommand) into this directory instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathsOutput {
+    Json,
+    Yaml,
+    /// Graphviz: identities as nodes, techniques as edges.
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// The ServiceAccount to start from (NAMESPACE:NAME, NAMESPACE/NAME, system:serviceaccount:NAMESPACE:NAME, or
+    /// NAME with -n); left out: every ServiceAccount of -n (or, with -A, of the cluster).
+    pub service_account: Option<String>,
+
+    /// `cluster-admin`, or a request in who-can's grammar, quoted: 'get secrets -n kube-system'.
+    #[arg(long, value_name = "TARGET")]
+    pub to: String,
+
+    /// Start from every ServiceAccount of the cluster.
+    #[arg(short = 'A', long, conflicts_with = "service_account")]
+    pub all_namespaces: bool,
+
+    /// Every path up to --max-steps, not only the shortest (with a ServiceAccount).
+    #[arg(long, requires = "service_account")]
+    pub all_paths: bool,
+
+    /// The longest path searched, in steps.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub max_steps: usize,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<PathsOutput>,
 }

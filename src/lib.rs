@@ -16,6 +16,7 @@ pub mod cmd;
 pub mod identity;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod rbac;
 pub mod request;
 pub mod source;
@@ -86,6 +87,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         }
         Command::List(args) => cmd::list::run(args, &connection, &runtime, &mut out)?,
         Command::Audit(args) => cmd::audit::run(args, &connection, &runtime, &mut out)?,
+        Command::Paths(args) => {
+            let needs = source::Needs { all_workloads: true, ..Default::default() };
+            let loaded = runtime.block_on(source::load_with(&connection, &needs))?;
+            let code = cmd::paths::run(args, &loaded, &mut out)?;
+            release_at_exit(loaded);
+            code
+        }
         Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &connection, &runtime, &mut out)?,
     };
     out.flush()?;

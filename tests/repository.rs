@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("admission", 2),
     ("usage", 2),
     ("identity", 2),
+    ("paths", 2),
     ("model", 1),
     ("catalogue", 1),
 ];

@@ -6,6 +6,7 @@ pub mod completion;
 pub mod explain;
 pub mod list;
 pub mod matrix;
+pub mod paths;
 pub mod token;
 pub mod usage;
 pub mod version;

@@ -1,0 +1,189 @@
+//! `paths` on snapshots: every technique the fixture gives a ServiceAccount fires with exactly that technique, and
+//! every look-alike (a precondition that does not escalate) reports no path; the JSON contract, --all-paths, dot and
+//! mermaid, request targets and errors. tests/live_paths.rs executes the steps on a real cluster.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIXTURE: &str = "tests/fixtures/paths/techniques.json";
+
+fn sa() -> Command {
+    let mut c = Command::cargo_bin("kubectl-sa").expect("binary built by cargo");
+    c.env("KUBECONFIG", "/nonexistent/kubeconfig").env("NO_COLOR", "1");
+    c
+}
+
+fn paths_json(args: &[&str]) -> (Value, i32) {
+    let out = sa().args(["-f", FIXTURE, "paths"]).args(args).args(["-o", "json"]).output().unwrap();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().unwrap())
+}
+
+/// ServiceAccount (ns/name) -> the techniques of its shortest path.
+fn shortest(v: &Value) -> BTreeMap<String, Vec<String>> {
+    v["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let from = format!("{}/{}", p["from"]["namespace"].as_str().unwrap(), p["from"]["name"].as_str().unwrap());
+            let steps: Vec<String> =
+                p["steps"].as_array().unwrap().iter().map(|s| s["technique"].as_str().unwrap().to_string()).collect();
+            assert_eq!(p["length"].as_u64().unwrap() as usize, steps.len(), "length is the number of steps");
+            (from, steps)
+        })
+        .collect()
+}
+
+const LOOK_ALIKES: &[&str] = &[
+    "a/imp-sa-harmless",
+    "a/imp-user-harmless",
+    "a/cimp-sa-no-on",
+    "a/secret-read-invalid",
+    "a/pod-create-harmless",
+    "a/bind-only",
+    "a/escalate-only",
+    "a/csr-no-approve",
+];
+
+#[test]
+fn every_technique_fires_and_no_look_alike_does() {
+    let (v, code) = paths_json(&["-A", "--to", "cluster-admin"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["target"], "cluster-admin");
+    let got = shortest(&v);
+    let expected: &[(&str, &[&str])] = &[
+        ("prod/admin", &[]),
+        ("ops/deployer", &[]),
+        ("a/imp-sa", &["P-IMP-SA"]),
+        ("a/imp-user", &["P-IMP-USER"]),
+        ("a/imp-group", &["P-IMP-GROUP"]),
+        ("a/token", &["P-TOKEN-REQUEST"]),
+        ("a/secret-read", &["P-SECRET-READ"]),
+        ("a/secret-create", &["P-SECRET-CREATE"]),
+        ("a/pod-create", &["P-POD-CREATE"]),
+        ("a/deploy-create", &["P-WORKLOAD-CREATE"]),
+        ("a/exec", &["P-POD-EXEC"]),
+        ("a/node-proxy", &["P-NODE-PROXY"]),
+        ("a/binder", &["P-RBAC-BIND"]),
+        ("a/escalator", &["P-RBAC-ESCALATE"]),
+        ("a/csr", &["P-CSR-CLIENT"]),
+        ("a/chain", &["P-POD-CREATE", "P-RBAC-BIND"]),
+    ];
+    for (from, techniques) in expected {
+        assert_eq!(
+            got.get(*from).map(Vec::as_slice),
+            Some(&techniques.iter().map(|t| t.to_string()).collect::<Vec<_>>()[..]),
+            "{from}: {got:?}"
+        );
+    }
+    for look_alike in LOOK_ALIKES {
+        assert!(!got.contains_key(*look_alike), "{look_alike} must not reach cluster-admin: {got:?}");
+    }
+    // Constrained impersonation cannot reach cluster-admin: impersonate-on never names every verb at once.
+    assert!(!got.contains_key("a/cimp-sa"));
+    assert_eq!(got.len(), expected.len(), "nothing else: {got:?}");
+}
+
+#[test]
+fn steps_carry_identities_grants_and_commands() {
+    let (v, _) = paths_json(&["a:chain", "--to", "cluster-admin"]);
+    let p = &v["paths"][0];
+    assert_eq!(p["from"]["kind"], "ServiceAccount");
+    let (first, second) = (&p["steps"][0], &p["steps"][1]);
+    assert_eq!(first["from"]["name"], "chain");
+    assert_eq!(first["to"]["name"], "binder");
+    assert_eq!(
+        first["to"]["groups"],
+        serde_json::json!(["system:serviceaccounts", "system:serviceaccounts:a", "system:authenticated"])
+    );
+    assert_eq!(first["grant"]["binding"], "RoleBinding/a/p-chain");
+    assert_eq!(first["grant"]["role"], "ClusterRole/p-chain");
+    assert_eq!(first["grant"]["rule"], 0);
+    assert!(first["command"].as_str().unwrap().contains("serviceAccountName\":\"binder"), "{first}");
+    assert_eq!(second["technique"], "P-RBAC-BIND");
+    assert_eq!(second["grant"]["role"], "ClusterRole/p-binder");
+    assert_eq!(second["grants"][0]["rule"], 1, "the binding write is the second precondition");
+    assert!(
+        second["command"].as_str().unwrap().ends_with(
+            "create clusterrolebinding kubectl-sa-path --clusterrole=cluster-admin --serviceaccount=a:binder"
+        ),
+        "{second}"
+    );
+}
+
+#[test]
+fn impersonated_requests_count_two_steps_and_carry_as() {
+    // a/imp-sa impersonates prod/admin: holding cluster-admin at the end is a check, not a step.
+    let (v, _) = paths_json(&["a:imp-sa", "--to", "cluster-admin"]);
+    assert_eq!(v["paths"][0]["length"], 1);
+    assert_eq!(v["paths"][0]["steps"][0]["command"], "kubectl --as=system:serviceaccount:prod:admin auth whoami");
+    // Constrained impersonation, limited by impersonate-on to `get secrets`, reaches that request only.
+    let (v, code) = paths_json(&["a:cimp-sa", "--to", "get secrets -n prod"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["target"], "get secrets in namespace \"prod\"");
+    assert_eq!(v["paths"][0]["steps"][0]["technique"], "P-CIMP-SA");
+    let (v, code) = paths_json(&["a:cimp-sa", "--to", "list secrets -n prod"]);
+    assert_eq!((code, v["paths"].as_array().unwrap().len()), (1, 0), "{v}");
+}
+
+#[test]
+fn all_paths_lists_every_simple_path_up_to_max_steps() {
+    let (v, _) = paths_json(&["a:chain", "--to", "cluster-admin", "--all-paths", "--max-steps", "3"]);
+    let paths = v["paths"].as_array().unwrap();
+    assert!(paths.len() > 1, "{v}");
+    assert!(paths.iter().all(|p| p["length"].as_u64().unwrap() <= 3));
+    let lengths: Vec<u64> = paths.iter().map(|p| p["length"].as_u64().unwrap()).collect();
+    assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first: {lengths:?}");
+    let (v, code) = paths_json(&["a:chain", "--to", "cluster-admin", "--max-steps", "1"]);
+    assert_eq!((code, v["paths"].as_array().unwrap().len()), (1, 0), "two steps needed: {v}");
+}
+
+#[test]
+fn look_alikes_exit_1_with_a_clear_table() {
+    for look_alike in LOOK_ALIKES {
+        let out = sa()
+            .args(["-f", FIXTURE, "paths", look_alike.replace('/', ":").as_str(), "--to", "cluster-admin"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{look_alike}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("No ServiceAccount in scope reaches cluster-admin in 4 steps or fewer."), "{stdout}");
+    }
+}
+
+#[test]
+fn table_dot_and_mermaid_draw_the_answer() {
+    let out = sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("a/chain  2 steps"), "{table}");
+    assert!(table.contains("P-POD-CREATE") && table.contains("P-RBAC-BIND"), "{table}");
+    let out = sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin", "-o", "dot"]).output().unwrap();
+    let dot = String::from_utf8_lossy(&out.stdout);
+    assert!(dot.starts_with("digraph paths {"), "{dot}");
+    assert!(dot.contains("[label=\"P-POD-CREATE\"]") && dot.contains("-> target [style=dashed]"), "{dot}");
+    let out =
+        sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin", "-o", "mermaid"]).output().unwrap();
+    let mermaid = String::from_utf8_lossy(&out.stdout);
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(mermaid.contains("-->|P-RBAC-BIND|"), "{mermaid}");
+}
+
+#[test]
+fn bad_targets_and_missing_service_accounts_are_one_line_errors() {
+    for (args, needle) in [
+        (vec!["a:chain", "--to", "get"], "expected cluster-admin or 'VERB RESOURCE [NAME] [-n NAMESPACE]'"),
+        (vec!["a:chain", "--to", "get pods -x"], "unknown flag -x"),
+        (vec!["a:nobody", "--to", "cluster-admin"], "ServiceAccount a/nobody is not in the input"),
+        (vec!["a:chain", "--to", "cluster-admin", "--max-steps", "0"], "--max-steps must be between 1 and 8"),
+    ] {
+        let out = sa().args(["-f", FIXTURE, "paths"]).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    }
+}
