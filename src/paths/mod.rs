@@ -8,11 +8,9 @@
 //! Step counting: every hop to a new identity is one step, so a request made while impersonating is two steps (the
 //! impersonation, then the technique performed under `--as`). Holding the target at the end is a check, not a step.
 
-// Work in progress (issue 18): not yet wired into lib.rs. See the branch's notes for what is left.
-
 pub mod techniques;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde::Serialize;
 
@@ -103,8 +101,10 @@ impl Identity {
 pub enum Held {
     /// With a credential of its own (a token, a certificate).
     Credential,
-    /// Impersonated by the state `by` (a held one: impersonation never nests), in this mode.
-    Impersonated { by: usize, mode: ImpersonationMode },
+    /// Impersonated in this mode. `by` is the impersonating state (a held one: impersonation never nests) under a
+    /// constrained mode, whose `impersonate-on` grants limit the requests; None under legacy impersonation, where
+    /// the impersonator does not matter once the impersonation is allowed (so every impersonator shares the state).
+    Impersonated { by: Option<usize>, mode: ImpersonationMode },
 }
 
 /// Legacy impersonation (`impersonate`) or a constrained mode (`impersonate:<mode>`, beta and on since 1.36).
@@ -128,7 +128,7 @@ impl ImpersonationMode {
     }
 }
 
-/// A node of the search graph.
+/// An identity state of the search graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
     pub identity: Identity,
@@ -136,6 +136,33 @@ pub struct State {
     /// Set on the end state of a role write (bind, escalate): the identity with this new grant, which holds the
     /// target by construction.
     pub augmented: Option<String>,
+}
+
+/// A set of identities that one grant reaches all at once ("every ServiceAccount of namespace N"). Hubs keep the
+/// graph small: a cluster-wide `create pods` is one edge to a hub, not one edge per ServiceAccount of the cluster.
+/// Entering a hub costs nothing; leaving it for one of its identities is the step.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Hub {
+    /// The ServiceAccounts of a namespace (None: of every namespace), held or impersonated (legacy).
+    ServiceAccounts { namespace: Option<String>, impersonated: bool },
+    /// The ServiceAccounts whose valid legacy token Secrets are in a namespace (None: in any namespace).
+    TokenSecrets { namespace: Option<String> },
+    /// The ServiceAccounts of the pods of a namespace (None: of every namespace).
+    Pods { namespace: Option<String> },
+    /// The ServiceAccounts of the pods bound to a node.
+    NodePods { node: String },
+    /// Every User subject of the input, held (a client certificate) or impersonated (legacy).
+    Users { impersonated: bool },
+    /// Every Group subject of the input, asserted with `user`; held (a client certificate: never system:masters)
+    /// or impersonated (legacy: system:masters too).
+    Groups { user: String, impersonated: bool },
+}
+
+/// A vertex of the search graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Vertex {
+    Identity(State),
+    Hub(Hub),
 }
 
 /// What the paths lead to.
@@ -156,10 +183,11 @@ impl Target {
     }
 }
 
-/// One edge: a technique performed by the edge's source state, with the object it works on.
+/// One edge. Out of an identity it is a technique performed by that identity, with the object it works on; out
+/// of a hub it has no technique (the object is filled in: the namespace, the pod or Secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
-    pub technique: Technique,
+    pub technique: Option<Technique>,
     pub to: usize,
     /// The object the technique acts on: a namespace, a name and a variant (e.g. which workload resource).
     pub namespace: String,
@@ -171,9 +199,12 @@ pub struct Edge {
 pub struct Graph<'a> {
     pub cluster: &'a Cluster,
     pub target: Target,
-    pub states: Vec<State>,
+    pub vertices: Vec<Vertex>,
+    /// Out-edges, filled when a vertex is expanded.
     pub edges: Vec<Vec<Edge>>,
-    index: HashMap<State, usize>,
+    expanded: Vec<bool>,
+    holds: Vec<Option<bool>>,
+    index: HashMap<Vertex, usize>,
     world: World,
 }
 
@@ -185,14 +216,20 @@ struct World {
     groups: BTreeSet<String>,
     /// Every namespace that has ServiceAccounts.
     namespaces: BTreeSet<String>,
-    /// Node name -> (namespace, ServiceAccount) of the pods bound to it.
-    pods_by_node: HashMap<String, Vec<(String, String)>>,
+    /// Node name -> (namespace, pod, ServiceAccount) of the pods bound to it.
+    pods_by_node: BTreeMap<String, Vec<(String, String, String)>>,
+    /// Namespace -> (pod, ServiceAccount).
+    pods_by_namespace: BTreeMap<String, Vec<(String, String)>>,
+    /// Namespace -> (Secret, ServiceAccount) of the valid legacy token Secrets of existing ServiceAccounts.
+    token_secrets: BTreeMap<String, Vec<(String, String)>>,
+    /// ClusterRoles with a rule that allows the target (what a binding would grant).
+    target_roles: Vec<String>,
     /// An EKS cluster (the aws-auth ConfigMap is then an authenticator input).
     eks: bool,
 }
 
 impl World {
-    fn of(cluster: &Cluster) -> Self {
+    fn of(cluster: &Cluster, target: &Request) -> Self {
         let mut users = BTreeSet::new();
         let mut groups = BTreeSet::from([MASTERS_GROUP.to_string()]);
         for (_, b) in cluster.all_bindings() {
@@ -209,47 +246,72 @@ impl World {
             }
         }
         let namespaces = cluster.service_accounts.keys().map(|(ns, _)| ns.clone()).collect();
-        let mut pods_by_node: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        let mut pods_by_node: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+        let mut pods_by_namespace: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for p in &cluster.pods {
+            if cluster.service_account(&p.namespace, &p.service_account).is_none() {
+                continue;
+            }
             if let Some(node) = &p.node_name {
-                pods_by_node.entry(node.clone()).or_default().push((p.namespace.clone(), p.service_account.clone()));
+                pods_by_node.entry(node.clone()).or_default().push((
+                    p.namespace.clone(),
+                    p.name.clone(),
+                    p.service_account.clone(),
+                ));
+            }
+            pods_by_namespace.entry(p.namespace.clone()).or_default().push((p.name.clone(), p.service_account.clone()));
+        }
+        let mut token_secrets: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for t in &cluster.token_secrets {
+            if t.invalid_since.is_none() && cluster.service_account(&t.namespace, &t.service_account).is_some() {
+                token_secrets.entry(t.namespace.clone()).or_default().push((t.name.clone(), t.service_account.clone()));
             }
         }
+        let target_roles = cluster
+            .cluster_roles
+            .iter()
+            .filter(|(_, role)| role.rules.iter().any(|r| crate::rbac::rules::rule_allows(r, target)))
+            .map(|(name, _)| name.clone())
+            .collect();
         let eks = cluster.service_account("kube-system", "aws-node").is_some();
-        World { users, groups, namespaces, pods_by_node, eks }
+        World { users, groups, namespaces, pods_by_node, pods_by_namespace, token_secrets, target_roles, eks }
     }
 }
 
 /// Whether a state may make a request: RBAC for its own identity (system:masters before RBAC), and under
-/// constrained impersonation also `impersonate-on:<mode>:<verb>` for the impersonator on the same attributes.
+/// constrained impersonation also `impersonate-on:<mode>:<verb>` for the impersonator on the same attributes. The
+/// rules of both are gathered once, since one state is asked many questions.
 pub struct Actor<'a> {
-    cluster: &'a Cluster,
-    user: UserInfo,
-    impersonator: Option<(UserInfo, &'static str)>,
     rules: IdentityRules<'a>,
+    impersonator: Option<(UserInfo, IdentityRules<'a>, &'static str)>,
 }
 
 impl<'a> Actor<'a> {
     fn new(graph: &Graph<'a>, state: &State) -> Self {
-        let user = state.identity.user_info();
         let impersonator = match state.held {
-            Held::Impersonated { by, mode } => {
-                mode.constrained_name().map(|m| (graph.states[by].identity.user_info(), m))
-            }
-            Held::Credential => None,
+            Held::Impersonated { by: Some(by), mode } => mode.constrained_name().map(|m| {
+                let user = graph.state(by).identity.user_info();
+                let rules = IdentityRules::new(graph.cluster, &user);
+                (user, rules, m)
+            }),
+            _ => None,
         };
-        Actor { cluster: graph.cluster, rules: IdentityRules::new(graph.cluster, &user), user, impersonator }
+        Actor { rules: IdentityRules::new(graph.cluster, &state.identity.user_info()), impersonator }
     }
 
     /// The exact decision for one request.
     pub fn allows(&self, request: &Request) -> bool {
-        if !rbac::server_allows(self.cluster, &self.user, request) {
-            return false;
-        }
-        match &self.impersonator {
-            None => true,
-            Some((by, mode)) => rbac::authorize(self.cluster, by, &impersonate_on(mode, request)).allowed,
-        }
+        self.rules.allows(request)
+            && match &self.impersonator {
+                None => true,
+                Some((_, rules, mode)) => rules.allows(&impersonate_on(mode, request)),
+            }
+    }
+
+    /// The impersonator's decision for a request made under constrained impersonation; None when not impersonated
+    /// in a constrained mode.
+    pub fn impersonator_allows(&self, request: &Request) -> Option<bool> {
+        self.impersonator.as_ref().map(|(_, rules, mode)| rules.allows(&impersonate_on(mode, request)))
     }
 
     /// Where the identity's own rules allow a verb (candidates; [`Actor::allows`] decides).
@@ -270,51 +332,94 @@ pub fn impersonate_on(mode: &str, request: &Request) -> Request {
 
 impl<'a> Graph<'a> {
     pub fn new(cluster: &'a Cluster, target: Target) -> Self {
+        let world = World::of(cluster, &target.request());
         Graph {
             cluster,
             target,
-            states: Vec::new(),
+            vertices: Vec::new(),
             edges: Vec::new(),
+            expanded: Vec::new(),
+            holds: Vec::new(),
             index: HashMap::new(),
-            world: World::of(cluster),
+            world,
         }
     }
 
-    /// The state's number, added if new.
-    pub fn intern(&mut self, state: State) -> usize {
-        if let Some(&i) = self.index.get(&state) {
+    /// The vertex's number, added if new.
+    pub fn intern(&mut self, vertex: Vertex) -> usize {
+        if let Some(&i) = self.index.get(&vertex) {
             return i;
         }
-        let i = self.states.len();
-        self.states.push(state.clone());
+        let i = self.vertices.len();
+        self.vertices.push(vertex.clone());
         self.edges.push(Vec::new());
-        self.index.insert(state, i);
+        self.expanded.push(false);
+        self.holds.push(None);
+        self.index.insert(vertex, i);
         i
     }
 
-    /// Explores forward from `starts`, breadth first, up to `max_steps` edges away.
-    pub fn explore(&mut self, starts: &[usize], max_steps: usize) {
-        let mut depth: HashMap<usize, usize> = starts.iter().map(|&s| (s, 0)).collect();
-        let mut queue: VecDeque<usize> = starts.iter().copied().collect();
-        while let Some(s) = queue.pop_front() {
-            let d = depth[&s];
-            if d >= max_steps || self.holds_target(s) {
-                continue;
-            }
-            let edges = techniques::successors(self, s);
-            for e in &edges {
-                if !depth.contains_key(&e.to) {
-                    depth.insert(e.to, d + 1);
-                    queue.push_back(e.to);
-                }
-            }
-            self.edges[s] = edges;
+    /// The identity state of vertex `s`. Callers only pass identity vertices (hubs have no state).
+    pub fn state(&self, s: usize) -> &State {
+        match &self.vertices[s] {
+            Vertex::Identity(state) => state,
+            Vertex::Hub(hub) => unreachable!("vertex {s} is the hub {hub:?}, not an identity"),
         }
     }
 
-    /// Whether a state holds the target.
-    pub fn holds_target(&self, s: usize) -> bool {
-        let state = &self.states[s];
+    /// What an edge into `to` costs: a step into an identity, nothing into a hub.
+    pub fn cost(&self, to: usize) -> usize {
+        match self.vertices[to] {
+            Vertex::Identity(_) => 1,
+            Vertex::Hub(_) => 0,
+        }
+    }
+
+    /// Explores forward from `starts` up to `max_steps` steps away (0-1 breadth first: hubs cost nothing).
+    pub fn explore(&mut self, starts: &[usize], max_steps: usize) {
+        let mut depth: HashMap<usize, usize> = starts.iter().map(|&s| (s, 0)).collect();
+        let mut queue: VecDeque<(usize, usize)> = starts.iter().map(|&s| (s, 0)).collect();
+        while let Some((s, d)) = queue.pop_front() {
+            if depth[&s] < d || self.holds_target(s) {
+                continue;
+            }
+            // Leaving any vertex takes a step (out of a hub too), so nothing at max_steps is expanded.
+            if d >= max_steps {
+                continue;
+            }
+            if !self.expanded[s] {
+                self.expanded[s] = true;
+                self.edges[s] = match self.vertices[s].clone() {
+                    Vertex::Identity(_) => techniques::successors(self, s),
+                    Vertex::Hub(hub) => techniques::hub_members(self, &hub),
+                };
+            }
+            for i in 0..self.edges[s].len() {
+                let to = self.edges[s][i].to;
+                let cost = self.cost(to);
+                let nd = d + cost;
+                if depth.get(&to).is_none_or(|&old| nd < old) {
+                    depth.insert(to, nd);
+                    if cost == 0 { queue.push_front((to, nd)) } else { queue.push_back((to, nd)) }
+                }
+            }
+        }
+    }
+
+    /// Whether a vertex holds the target (hubs never do), decided once.
+    pub fn holds_target(&mut self, s: usize) -> bool {
+        if let Some(h) = self.holds[s] {
+            return h;
+        }
+        let h = match &self.vertices[s] {
+            Vertex::Hub(_) => false,
+            Vertex::Identity(state) => self.state_holds_target(state),
+        };
+        self.holds[s] = Some(h);
+        h
+    }
+
+    fn state_holds_target(&self, state: &State) -> bool {
         if state.augmented.is_some() {
             return true;
         }
@@ -326,7 +431,7 @@ impl<'a> Graph<'a> {
         // Under constrained impersonation the probe's verb is `impersonate-on:<mode>:*`: only a rule granting every
         // verb (`*`) means every request, not a rule that lists that literal string.
         match (&self.target, &actor.impersonator) {
-            (Target::ClusterAdmin, Some((by, mode))) => {
+            (Target::ClusterAdmin, Some((by, _, mode))) => {
                 rbac::authorize(self.cluster, by, &impersonate_on(mode, &request))
                     .grants
                     .iter()
@@ -336,9 +441,9 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// Distance (in steps) from every explored state to the target; None where it is out of reach.
-    pub fn distances(&self) -> Vec<Option<usize>> {
-        let n = self.states.len();
+    /// Distance (in steps) from every explored vertex to the target; None where it is out of reach.
+    pub fn distances(&mut self) -> Vec<Option<usize>> {
+        let n = self.vertices.len();
         let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (from, edges) in self.edges.iter().enumerate() {
             for e in edges {
@@ -350,79 +455,123 @@ impl<'a> Graph<'a> {
         for (s, d) in dist.iter_mut().enumerate() {
             if self.holds_target(s) {
                 *d = Some(0);
-                queue.push_back(s);
+                queue.push_back((s, 0));
             }
         }
-        while let Some(s) = queue.pop_front() {
-            let d = dist[s].unwrap_or(0);
+        while let Some((s, d)) = queue.pop_front() {
+            if dist[s].is_some_and(|best| best < d) {
+                continue;
+            }
+            let cost = self.cost(s);
             for &p in &reverse[s] {
-                if dist[p].is_none() {
-                    dist[p] = Some(d + 1);
-                    queue.push_back(p);
+                let nd = d + cost;
+                if dist[p].is_none_or(|old| nd < old) {
+                    dist[p] = Some(nd);
+                    if cost == 0 { queue.push_front((p, nd)) } else { queue.push_back((p, nd)) }
                 }
             }
         }
         dist
     }
 
-    /// A shortest path from `start` (edges in order), if the target is reachable.
+    /// A shortest path from `start` (edges in order, hub edges included), if the target is reachable.
     pub fn shortest_path(&self, start: usize, dist: &[Option<usize>]) -> Option<Vec<(usize, Edge)>> {
         let mut at = start;
         let mut path = Vec::new();
         let mut left = dist[start]?;
-        while left > 0 {
-            let e = self.edges[at].iter().find(|e| dist[e.to] == Some(left - 1))?;
+        // A hub is never the start and never holds the target, so a walk ends on an identity.
+        while left > 0 || matches!(self.vertices[at], Vertex::Hub(_)) {
+            let e = self.edges[at].iter().find(|e| {
+                let cost = self.cost(e.to);
+                cost <= left && dist[e.to] == Some(left - cost)
+            })?;
             path.push((at, e.clone()));
+            left -= self.cost(e.to);
             at = e.to;
-            left -= 1;
         }
         Some(path)
     }
 
-    /// Every simple path from `start` to a target-holding state of at most `max_steps` edges, shortest first, at
-    /// most `limit` of them (the bool tells whether more were left out).
-    pub fn all_paths(&self, start: usize, max_steps: usize, limit: usize) -> (Vec<Vec<(usize, Edge)>>, bool) {
-        let mut out = Vec::new();
-        let mut truncated = false;
-        let mut stack = Vec::new();
-        let mut on_path = vec![false; self.states.len()];
-        self.walk(start, max_steps, limit, &mut stack, &mut on_path, &mut out, &mut truncated);
-        out.sort_by_key(|p| p.len());
-        (out, truncated)
+    /// Every simple path from `start` to a target-holding identity of at most `max_steps` steps, shortest first,
+    /// at most `limit` of them (the bool tells whether more were left out).
+    pub fn all_paths(&mut self, start: usize, max_steps: usize, limit: usize) -> (Vec<Vec<(usize, Edge)>>, bool) {
+        // Decide every vertex first: the walk only reads.
+        for s in 0..self.vertices.len() {
+            self.holds_target(s);
+        }
+        let mut walk = Walk {
+            limit,
+            stack: Vec::new(),
+            on_path: vec![false; self.vertices.len()],
+            out: Vec::new(),
+            truncated: false,
+        };
+        self.walk(start, max_steps, &mut walk);
+        let mut out = walk.out;
+        out.sort_by_key(|p| p.iter().map(|(_, e)| self.cost(e.to)).sum::<usize>());
+        (out, walk.truncated)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        &self,
-        at: usize,
-        left: usize,
-        limit: usize,
-        stack: &mut Vec<(usize, Edge)>,
-        on_path: &mut [bool],
-        out: &mut Vec<Vec<(usize, Edge)>>,
-        truncated: &mut bool,
-    ) {
-        if self.holds_target(at) {
-            if out.len() < limit {
-                out.push(stack.clone());
+    fn walk(&self, at: usize, left: usize, w: &mut Walk) {
+        if self.holds[at] == Some(true) {
+            if w.out.len() < w.limit {
+                w.out.push(w.stack.clone());
             } else {
-                *truncated = true;
+                w.truncated = true;
             }
             return;
         }
-        if left == 0 || *truncated {
+        if w.truncated {
             return;
         }
-        on_path[at] = true;
+        w.on_path[at] = true;
         for e in &self.edges[at] {
-            if !on_path[e.to] {
-                stack.push((at, e.clone()));
-                self.walk(e.to, left - 1, limit, stack, on_path, out, truncated);
-                stack.pop();
+            let cost = self.cost(e.to);
+            if !w.on_path[e.to] && cost <= left {
+                w.stack.push((at, e.clone()));
+                self.walk(e.to, left - cost, w);
+                w.stack.pop();
             }
         }
-        on_path[at] = false;
+        w.on_path[at] = false;
     }
+
+    /// The steps of a walk: each technique edge out of an identity, merged with the hub edges that follow it up to
+    /// the next identity (the hub edge names the namespace and the object: which pod, which Secret).
+    fn steps_of(&self, walk: &[(usize, Edge)]) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut open: Option<(usize, Edge)> = None;
+        for (from, e) in walk {
+            let (origin, mut merged) = match open.take() {
+                None => (*from, e.clone()),
+                Some((origin, mut m)) => {
+                    if !e.namespace.is_empty() {
+                        m.namespace = e.namespace.clone();
+                    }
+                    if m.name.is_empty() {
+                        m.name = e.name.clone();
+                    }
+                    m.to = e.to;
+                    (origin, m)
+                }
+            };
+            merged.to = e.to;
+            match self.vertices[e.to] {
+                Vertex::Hub(_) => open = Some((origin, merged)),
+                Vertex::Identity(_) => steps.push(self.step(origin, &merged)),
+            }
+        }
+        steps
+    }
+}
+
+/// The state of [`Graph::all_paths`]'s depth-first walk.
+struct Walk {
+    limit: usize,
+    stack: Vec<(usize, Edge)>,
+    on_path: Vec<bool>,
+    out: Vec<Vec<(usize, Edge)>>,
+    truncated: bool,
 }
 
 /// The grant that allows a step: a binding -> role -> rule, or an authorizer that is not RBAC.
@@ -477,11 +626,11 @@ pub fn find(
     let start_ids: Vec<usize> = starts
         .iter()
         .map(|(ns, name)| {
-            graph.intern(State {
+            graph.intern(Vertex::Identity(State {
                 identity: Identity::service_account(ns, name),
                 held: Held::Credential,
                 augmented: None,
-            })
+            }))
         })
         .collect();
     graph.explore(&start_ids, max_steps);
@@ -503,11 +652,11 @@ pub fn find(
             }
             found
         } else {
-            graph.shortest_path(s, &dist).filter(|p| p.len() <= max_steps).into_iter().collect()
+            graph.shortest_path(s, &dist).into_iter().filter(|_| dist[s].is_some_and(|d| d <= max_steps)).collect()
         };
         for p in found {
-            let steps: Vec<Step> = p.iter().map(|(from, e)| graph.step(*from, e)).collect();
-            paths.push(Path { from: graph.states[s].identity.clone(), length: steps.len(), steps });
+            let steps = graph.steps_of(&p);
+            paths.push(Path { from: graph.state(s).identity.clone(), length: steps.len(), steps });
         }
     }
     Report { target: target_text.to_string(), paths, warnings }
@@ -516,10 +665,11 @@ pub fn find(
 impl Graph<'_> {
     /// A step for the report: the exact grants of its preconditions and the command that performs it.
     fn step(&self, from: usize, e: &Edge) -> Step {
-        let state = &self.states[from];
-        let to = &self.states[e.to];
+        let state = self.state(from);
+        let to = self.state(e.to);
+        let technique = e.technique.expect("a step starts with a technique edge out of an identity");
         let user = state.identity.user_info();
-        let grants: Vec<StepGrant> = techniques::preconditions(e.technique, to, e)
+        let grants: Vec<StepGrant> = techniques::preconditions(technique, to, e)
             .iter()
             .map(|r| {
                 if user.is_superuser() {
@@ -544,7 +694,7 @@ impl Graph<'_> {
             rule: None,
         });
         Step {
-            technique: e.technique,
+            technique,
             from: state.identity.clone(),
             to: to.identity.clone(),
             grant,

@@ -3,9 +3,13 @@
 
 use serde::Serialize;
 
-use super::{Actor, Edge, Graph, Held, Identity, IdentityKind, ImpersonationMode, State};
+use std::collections::HashMap;
+
+use super::{Actor, Edge, Graph, Held, Hub, Identity, IdentityKind, ImpersonationMode, State, Vertex};
 use crate::model::request::MASTERS_GROUP;
+use crate::model::request::parse_sa_username;
 use crate::rbac::Request;
+use crate::rbac::access::Access;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Technique {
@@ -148,228 +152,329 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
     }
 }
 
-/// Every edge out of state `s`, each confirmed with its exact preconditions.
+/// A candidate edge before its preconditions are decided.
+struct Candidate {
+    technique: Technique,
+    to: Vertex,
+    namespace: String,
+    name: String,
+    variant: String,
+    /// The requests that decide it; None: the technique's [`preconditions`] for an identity target.
+    needs: Option<Vec<Request>>,
+}
+
+/// Every edge out of identity `s`, each confirmed with its exact preconditions. A grant for every name of a
+/// namespace (or of the cluster) leads to a hub; a grant for some names leads to those identities.
 pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
-    let state = graph.states[s].clone();
+    use crate::rbac::access::Cell;
+    let state = graph.state(s).clone();
     let actor = Actor::new(graph, &state);
-    let mut candidates: Vec<(Technique, State, String, String, String)> = Vec::new();
-    let held = |identity: Identity| State { identity, held: Held::Credential, augmented: None };
-    let impersonated =
-        |identity: Identity, mode| State { identity, held: Held::Impersonated { by: s, mode }, augmented: None };
-    let may_impersonate = state.held == Held::Credential;
-    // Cheap guards from the actor's rules: most identities hold none of these, and the loops below are long.
-    let anywhere = |verb: &str, group: &str, resource: &str, sub: &str, namespaced: bool| {
-        let a = actor.access(verb, group, resource, sub, namespaced);
-        a.cluster || !a.namespaces.is_empty() || !a.names.is_empty()
-    };
     let cluster = graph.cluster;
     let world = &graph.world;
-    let all_namespaces = |a: &crate::rbac::access::Access| -> Vec<String> {
-        if a.cluster { world.namespaces.iter().cloned().collect() } else { a.namespaces.iter().cloned().collect() }
+    let r = Request::resource;
+    let mut out: Vec<Candidate> = Vec::new();
+    let held = |identity: Identity| Vertex::Identity(State { identity, held: Held::Credential, augmented: None });
+    let legacy = |identity: Identity| {
+        Vertex::Identity(State {
+            identity,
+            held: Held::Impersonated { by: None, mode: ImpersonationMode::Legacy },
+            augmented: None,
+        })
     };
-    let names_or = |a: &crate::rbac::access::Access, ns: &str, all: &mut dyn Iterator<Item = String>| -> Vec<String> {
-        if a.cell_in(ns) == crate::rbac::access::Cell::Yes {
-            all.collect()
-        } else {
-            a.names_in(ns).into_iter().collect()
+    let constrained = |identity: Identity, mode| {
+        Vertex::Identity(State { identity, held: Held::Impersonated { by: Some(s), mode }, augmented: None })
+    };
+    let hub = |technique, h: Hub, ns: &str, name: &str, variant: &str, needs: Vec<Request>| Candidate {
+        technique,
+        to: Vertex::Hub(h),
+        namespace: ns.into(),
+        name: name.into(),
+        variant: variant.into(),
+        needs: Some(needs),
+    };
+    let direct = |technique, to: Vertex, ns: &str, name: &str, variant: &str| Candidate {
+        technique,
+        to,
+        namespace: ns.into(),
+        name: name.into(),
+        variant: variant.into(),
+        needs: None,
+    };
+    let anywhere = |a: &Access| a.cluster || !a.namespaces.is_empty() || !a.names.is_empty();
+    // The ServiceAccounts a grant on serviceaccounts names: (namespace, name) pairs that exist in the input.
+    let named_service_accounts = |a: &Access| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (scope, names) in &a.names {
+            for name in names {
+                if scope == "cluster" {
+                    for ns in &world.namespaces {
+                        if cluster.service_account(ns, name).is_some() {
+                            out.push((ns.clone(), name.clone()));
+                        }
+                    }
+                } else if cluster.service_account(scope, name).is_some() {
+                    out.push((scope.clone(), name.clone()));
+                }
+            }
         }
+        out
     };
+    let sa_hub =
+        |ns: Option<&str>, impersonated: bool| Hub::ServiceAccounts { namespace: ns.map(str::to_string), impersonated };
 
-    if may_impersonate {
-        // Legacy and constrained impersonation of ServiceAccounts.
-        for (technique, verb, group, mode) in [
-            (Technique::ImpersonateServiceAccount, "impersonate", "", ImpersonationMode::Legacy),
-            (
-                Technique::ConstrainedServiceAccount,
-                "impersonate:serviceaccount",
-                AUTHN_GROUP,
-                ImpersonationMode::ServiceAccount,
-            ),
-        ] {
-            let a = actor.access(verb, group, "serviceaccounts", "", true);
-            let mut namespaces: Vec<String> = all_namespaces(&a);
-            namespaces.extend(a.names.keys().filter(|k| *k != "cluster").cloned());
-            if a.names.contains_key("cluster") {
-                namespaces.extend(world.namespaces.iter().cloned());
+    if state.held == Held::Credential {
+        // Legacy impersonation of ServiceAccounts, then the constrained mode where legacy does not already reach.
+        let a = actor.access("impersonate", "", "serviceaccounts", "", true);
+        let legacy_everywhere = a.cluster;
+        if a.cluster {
+            let needs = vec![r("impersonate", "", "serviceaccounts", "", "", "")];
+            out.push(hub(Technique::ImpersonateServiceAccount, sa_hub(None, true), "", "", "", needs));
+        }
+        for ns in &a.namespaces {
+            let needs = vec![r("impersonate", "", "serviceaccounts", "", "", ns)];
+            out.push(hub(Technique::ImpersonateServiceAccount, sa_hub(Some(ns), true), ns, "", "", needs));
+        }
+        for (ns, name) in named_service_accounts(&a) {
+            out.push(direct(
+                Technique::ImpersonateServiceAccount,
+                legacy(Identity::service_account(&ns, &name)),
+                &ns,
+                &name,
+                "",
+            ));
+        }
+        if !legacy_everywhere {
+            let c = actor.access("impersonate:serviceaccount", AUTHN_GROUP, "serviceaccounts", "", true);
+            let mut pairs: Vec<(String, String)> = named_service_accounts(&c);
+            let namespaces: Vec<&String> =
+                if c.cluster { world.namespaces.iter().collect() } else { c.namespaces.iter().collect() };
+            for ns in namespaces.into_iter().filter(|ns| !a.namespaces.contains(*ns)) {
+                pairs.extend(cluster.service_accounts_in(ns).map(|sa| (ns.clone(), sa.name.clone())));
             }
-            namespaces.sort();
-            namespaces.dedup();
-            for ns in namespaces {
-                let mut all = cluster.service_accounts_in(&ns).map(|sa| sa.name.clone());
-                for name in names_or(&a, &ns, &mut all) {
-                    candidates.push((
-                        technique,
-                        impersonated(Identity::service_account(&ns, &name), mode),
-                        ns.clone(),
-                        name,
-                        String::new(),
-                    ));
-                }
+            for (ns, name) in pairs {
+                let to = constrained(Identity::service_account(&ns, &name), ImpersonationMode::ServiceAccount);
+                out.push(direct(Technique::ConstrainedServiceAccount, to, &ns, &name, ""));
             }
         }
-        // Users, legacy and constrained (user-info), and groups (legacy only: constrained refuses system:masters).
-        for (technique, verb, group, mode) in [
-            (Technique::ImpersonateUser, "impersonate", "", ImpersonationMode::Legacy),
-            (Technique::ConstrainedUserInfo, "impersonate:user-info", AUTHN_GROUP, ImpersonationMode::UserInfo),
-        ] {
-            let a = actor.access(verb, group, "users", "", false);
-            let mut all = world.users.iter().cloned();
-            for user in names_or(&a, "", &mut all) {
-                if crate::model::request::parse_sa_username(&user).is_none() && !user.starts_with("system:node:") {
-                    candidates.push((
-                        technique,
-                        impersonated(Identity::user(&user), mode),
-                        String::new(),
-                        user,
-                        String::new(),
-                    ));
-                }
-            }
-        }
+        // Users: legacy, then constrained (user-info) where legacy does not reach.
         let users = actor.access("impersonate", "", "users", "", false);
-        let username = if users.cell_in("") == crate::rbac::access::Cell::Yes {
+        let impersonable = |u: &String| parse_sa_username(u).is_none() && !u.starts_with("system:node:");
+        if users.cell_in("") == Cell::Yes {
+            let needs = vec![r("impersonate", "", "users", "", "", "")];
+            out.push(hub(Technique::ImpersonateUser, Hub::Users { impersonated: true }, "", "", "", needs));
+        } else {
+            for u in users.names_in("").iter().filter(|u| world.users.contains(*u) && impersonable(u)) {
+                out.push(direct(Technique::ImpersonateUser, legacy(Identity::user(u)), "", u, ""));
+            }
+            let c = actor.access("impersonate:user-info", AUTHN_GROUP, "users", "", false);
+            let names: Vec<String> = if c.cell_in("") == Cell::Yes {
+                world.users.iter().cloned().collect()
+            } else {
+                c.names_in("").into_iter().collect()
+            };
+            for u in names.iter().filter(|u| impersonable(u) && !users.names_in("").contains(*u)) {
+                let to = constrained(Identity::user(u), ImpersonationMode::UserInfo);
+                out.push(direct(Technique::ConstrainedUserInfo, to, "", u, ""));
+            }
+        }
+        // Groups (legacy only: constrained impersonation refuses system:masters), asserted with a username the
+        // identity may impersonate.
+        let username = if users.cell_in("") == Cell::Yes {
             Some(OBJECT_NAME.to_string())
         } else {
             users.names_in("").into_iter().next()
         };
         if let Some(username) = username {
-            let a = actor.access("impersonate", "", "groups", "", false);
-            let mut all = world.groups.iter().cloned();
-            for g in names_or(&a, "", &mut all) {
-                let to = impersonated(Identity::group(&username, &g), ImpersonationMode::Legacy);
-                candidates.push((Technique::ImpersonateGroup, to, String::new(), g, String::new()));
+            let g = actor.access("impersonate", "", "groups", "", false);
+            if g.cell_in("") == Cell::Yes {
+                let needs =
+                    vec![r("impersonate", "", "groups", "", "", ""), r("impersonate", "", "users", "", &username, "")];
+                let h = Hub::Groups { user: username.clone(), impersonated: true };
+                out.push(hub(Technique::ImpersonateGroup, h, "", "", "", needs));
+            } else {
+                for group in g.names_in("").iter().filter(|g| world.groups.contains(*g)) {
+                    let to = legacy(Identity::group(&username, group));
+                    out.push(direct(Technique::ImpersonateGroup, to, "", group, ""));
+                }
             }
         }
         let a = actor.access("impersonate:arbitrary-node", AUTHN_GROUP, "nodes", "", false);
-        let mut all = world.pods_by_node.keys().cloned();
-        for node in names_or(&a, "", &mut all) {
-            let to = impersonated(Identity::node(&node), ImpersonationMode::ArbitraryNode);
-            candidates.push((Technique::ConstrainedArbitraryNode, to, String::new(), node, String::new()));
+        let nodes: Vec<String> = if a.cell_in("") == Cell::Yes {
+            world.pods_by_node.keys().cloned().collect()
+        } else {
+            a.names_in("").into_iter().collect()
+        };
+        for node in nodes {
+            let to = constrained(Identity::node(&node), ImpersonationMode::ArbitraryNode);
+            out.push(direct(Technique::ConstrainedArbitraryNode, to, "", &node, ""));
         }
     }
 
     // Credentials minted for a ServiceAccount.
     let a = actor.access("create", "", "serviceaccounts", "token", true);
-    let mut token_namespaces = all_namespaces(&a);
-    token_namespaces.extend(a.names.keys().filter(|k| *k != "cluster").cloned());
-    token_namespaces.sort();
-    token_namespaces.dedup();
-    for ns in token_namespaces {
-        let mut all = cluster.service_accounts_in(&ns).map(|sa| sa.name.clone());
-        for name in names_or(&a, &ns, &mut all) {
-            if cluster.service_account(&ns, &name).is_some() {
-                candidates.push((
-                    Technique::TokenRequest,
-                    held(Identity::service_account(&ns, &name)),
-                    ns.clone(),
-                    name,
-                    String::new(),
-                ));
+    if a.cluster {
+        let needs = vec![r("create", "", "serviceaccounts", "token", "", "")];
+        out.push(hub(Technique::TokenRequest, sa_hub(None, false), "", "", "", needs));
+    }
+    for ns in &a.namespaces {
+        let needs = vec![r("create", "", "serviceaccounts", "token", "", ns)];
+        out.push(hub(Technique::TokenRequest, sa_hub(Some(ns), false), ns, "", "", needs));
+    }
+    for (ns, name) in named_service_accounts(&a) {
+        out.push(direct(Technique::TokenRequest, held(Identity::service_account(&ns, &name)), &ns, &name, ""));
+    }
+    // Legacy token Secrets: read one by name, or every one of a namespace.
+    if !world.token_secrets.is_empty() {
+        for verb in ["get", "list"] {
+            let a = actor.access(verb, "", "secrets", "", true);
+            if a.cluster {
+                let needs = vec![r(verb, "", "secrets", "", "", "")];
+                out.push(hub(Technique::SecretRead, Hub::TokenSecrets { namespace: None }, "", "", verb, needs));
+            }
+            for ns in a.namespaces.iter().filter(|ns| world.token_secrets.contains_key(*ns)) {
+                let needs = vec![r(verb, "", "secrets", "", "", ns)];
+                let h = Hub::TokenSecrets { namespace: Some(ns.clone()) };
+                out.push(hub(Technique::SecretRead, h, ns, "", verb, needs));
+            }
+            if verb == "get" && !a.names.is_empty() {
+                for (ns, secrets) in &world.token_secrets {
+                    let names = a.names_in(ns);
+                    for (secret, sa) in secrets.iter().filter(|(secret, _)| names.contains(secret)) {
+                        let to = held(Identity::service_account(ns, sa));
+                        out.push(direct(Technique::SecretRead, to, ns, secret, "get"));
+                    }
+                }
             }
         }
     }
-    let reads_secrets = anywhere("get", "", "secrets", "", true) || anywhere("list", "", "secrets", "", true);
-    for t in cluster.token_secrets.iter().filter(|_| reads_secrets) {
-        if t.invalid_since.is_some() || cluster.service_account(&t.namespace, &t.service_account).is_none() {
-            continue;
+    // Pods, workloads and token Secrets created in a namespace run as (or are filled for) any ServiceAccount there.
+    let mut creators: Vec<(Technique, &str, &str, &str)> = vec![(Technique::PodCreate, "", "pods", "")];
+    creators
+        .extend(WORKLOADS.iter().map(|(group, resource)| (Technique::WorkloadCreate, *group, *resource, *resource)));
+    for (technique, group, resource, variant) in creators {
+        let a = actor.access("create", group, resource, "", true);
+        if a.cluster {
+            let needs = vec![r("create", group, resource, "", "", "")];
+            out.push(hub(technique, sa_hub(None, false), "", "", variant, needs));
         }
-        let to = held(Identity::service_account(&t.namespace, &t.service_account));
-        candidates.push((Technique::SecretRead, to.clone(), t.namespace.clone(), t.name.clone(), "get".into()));
-        candidates.push((Technique::SecretRead, to, t.namespace.clone(), t.name.clone(), "list".into()));
-    }
-    // Namespaces where pods, workloads or token Secrets can be created: every ServiceAccount there.
-    let mut by_namespace: Vec<(Technique, String, String, String)> = Vec::new();
-    for ns in all_namespaces(&actor.access("create", "", "pods", "", true)) {
-        by_namespace.push((Technique::PodCreate, ns, String::new(), String::new()));
-    }
-    for (group, resource) in WORKLOADS {
-        for ns in all_namespaces(&actor.access("create", group, resource, "", true)) {
-            by_namespace.push((Technique::WorkloadCreate, ns, String::new(), resource.to_string()));
+        for ns in &a.namespaces {
+            let needs = vec![r("create", group, resource, "", "", ns)];
+            out.push(hub(technique, sa_hub(Some(ns), false), ns, "", variant, needs));
         }
     }
-    let secrets = actor.access("get", "", "secrets", "", true);
-    for ns in all_namespaces(&actor.access("create", "", "secrets", "", true)) {
-        let name = if secrets.cell_in(&ns) == crate::rbac::access::Cell::Yes {
-            Some(OBJECT_NAME.to_string())
-        } else {
-            secrets.names_in(&ns).into_iter().next()
+    let creates = actor.access("create", "", "secrets", "", true);
+    if anywhere(&creates) {
+        let gets = actor.access("get", "", "secrets", "", true);
+        let name_in = |ns: &str| -> Option<String> {
+            if gets.cell_in(ns) == Cell::Yes {
+                Some(OBJECT_NAME.to_string())
+            } else {
+                gets.names_in(ns).into_iter().next()
+            }
         };
-        if let Some(name) = name {
-            by_namespace.push((Technique::SecretCreate, ns, name, String::new()));
+        if creates.cluster
+            && let Some(name) = name_in("")
+        {
+            let needs = vec![r("create", "", "secrets", "", "", ""), r("get", "", "secrets", "", &name, "")];
+            out.push(hub(Technique::SecretCreate, sa_hub(None, false), "", &name, "", needs));
         }
-    }
-    for (technique, ns, name, variant) in by_namespace {
-        for sa in cluster.service_accounts_in(&ns) {
-            let to = held(Identity::service_account(&ns, &sa.name));
-            candidates.push((technique, to, ns.clone(), name.clone(), variant.clone()));
-        }
-    }
-    // Pods that run as another ServiceAccount (their token is in the container).
-    let into_pods = anywhere("create", "", "pods", "exec", true)
-        || anywhere("create", "", "pods", "attach", true)
-        || anywhere("patch", "", "pods", "ephemeralcontainers", true)
-        || anywhere("update", "", "pods", "ephemeralcontainers", true);
-    for p in cluster.pods.iter().filter(|_| into_pods) {
-        let to = held(Identity::service_account(&p.namespace, &p.service_account));
-        for (technique, variant) in [
-            (Technique::PodExec, ""),
-            (Technique::PodAttach, ""),
-            (Technique::PodEphemeral, "patch"),
-            (Technique::PodEphemeral, "update"),
-        ] {
-            candidates.push((technique, to.clone(), p.namespace.clone(), p.name.clone(), variant.into()));
-        }
-    }
-    // The kubelet API of a node reaches the containers of every pod on it.
-    let proxies = anywhere("get", "", "nodes", "proxy", false) || anywhere("create", "", "nodes", "proxy", false);
-    for (node, pods) in world.pods_by_node.iter().filter(|_| proxies) {
-        for (ns, sa) in pods {
-            for verb in ["get", "create"] {
-                let to = held(Identity::service_account(ns, sa));
-                candidates.push((Technique::NodeProxy, to, ns.clone(), node.clone(), verb.into()));
+        for ns in &creates.namespaces {
+            if let Some(name) = name_in(ns) {
+                let needs = vec![r("create", "", "secrets", "", "", ns), r("get", "", "secrets", "", &name, ns)];
+                out.push(hub(Technique::SecretCreate, sa_hub(Some(ns), false), ns, &name, "", needs));
             }
         }
     }
-    // The Node authorizer: a node may create tokens for the ServiceAccounts of the pods bound to it.
+    // Pods that run as another ServiceAccount (its token is in the container).
+    if !world.pods_by_namespace.is_empty() {
+        for (technique, verb, sub) in [
+            (Technique::PodExec, "create", "exec"),
+            (Technique::PodAttach, "create", "attach"),
+            (Technique::PodEphemeral, "patch", "ephemeralcontainers"),
+            (Technique::PodEphemeral, "update", "ephemeralcontainers"),
+        ] {
+            let a = actor.access(verb, "", "pods", sub, true);
+            if a.cluster {
+                let needs = vec![r(verb, "", "pods", sub, "", "")];
+                out.push(hub(technique, Hub::Pods { namespace: None }, "", "", verb, needs));
+            }
+            for ns in a.namespaces.iter().filter(|ns| world.pods_by_namespace.contains_key(*ns)) {
+                let needs = vec![r(verb, "", "pods", sub, "", ns)];
+                out.push(hub(technique, Hub::Pods { namespace: Some(ns.clone()) }, ns, "", verb, needs));
+            }
+            if !a.names.is_empty() {
+                for (ns, pods) in &world.pods_by_namespace {
+                    let names = a.names_in(ns);
+                    for (pod, sa) in pods.iter().filter(|(pod, _)| names.contains(pod)) {
+                        out.push(direct(technique, held(Identity::service_account(ns, sa)), ns, pod, verb));
+                    }
+                }
+            }
+        }
+        // The kubelet API of a node reaches the containers of every pod on it.
+        for verb in ["get", "create"] {
+            if anywhere(&actor.access(verb, "", "nodes", "proxy", false)) {
+                for node in world.pods_by_node.keys() {
+                    let needs = vec![r(verb, "", "nodes", "proxy", node, "")];
+                    out.push(hub(Technique::NodeProxy, Hub::NodePods { node: node.clone() }, "", node, verb, needs));
+                }
+            }
+        }
+    }
+    // The Node authorizer: a node may create tokens for the ServiceAccounts of the pods bound to it. Impersonated
+    // in a constrained mode, the impersonator must also be allowed `impersonate-on` for each token request.
     if state.identity.kind == IdentityKind::Node
         && let Some(pods) = world.pods_by_node.get(&state.identity.name)
     {
-        for (ns, sa) in pods {
-            let to = held(Identity::service_account(ns, sa));
-            candidates.push((Technique::NodeServiceAccountToken, to, ns.clone(), sa.clone(), String::new()));
+        let cluster_wide = r("create", "", "serviceaccounts", "token", "", "");
+        match actor.impersonator_allows(&cluster_wide) {
+            None => {
+                let h = Hub::NodePods { node: state.identity.name.clone() };
+                out.push(hub(Technique::NodeServiceAccountToken, h, "", "", "", Vec::new()));
+            }
+            Some(_) => {
+                for (ns, _, sa) in pods {
+                    let token = r("create", "", "serviceaccounts", "token", sa, ns);
+                    if actor.impersonator_allows(&token) == Some(true) {
+                        let to = held(Identity::service_account(ns, sa));
+                        out.push(Candidate {
+                            needs: Some(Vec::new()),
+                            ..direct(Technique::NodeServiceAccountToken, to, ns, sa, "")
+                        });
+                    }
+                }
+            }
         }
     }
     // Role writes that grant the target: bind (a role that already holds it) and escalate (a role already bound).
-    let holder = match state.held {
-        Held::Credential => s,
-        Held::Impersonated { by, .. } => by,
+    // The binding names the identity that holds a credential, or the legacy-impersonated one.
+    let (holder_identity, holder_held) = match state.held {
+        Held::Impersonated { by: Some(by), .. } => (graph.state(by).identity.clone(), Held::Credential),
+        held => (state.identity.clone(), held),
     };
-    let holder_identity = graph.states[holder].identity.clone();
     let target = graph.target.request();
     let target_ns = target.namespace().to_string();
-    let binds = anywhere("bind", RBAC_GROUP, "clusterroles", "", true);
-    for (name, role) in cluster.cluster_roles.iter().filter(|_| binds) {
-        if !role.rules.iter().any(|r| crate::rbac::rules::rule_allows(r, &target)) {
-            continue;
-        }
-        let to = State {
-            identity: holder_identity.clone(),
-            held: Held::Credential,
-            augmented: Some(format!("ClusterRoleBinding {OBJECT_NAME} to ClusterRole {name}")),
-        };
-        candidates.push((Technique::RbacBind, to, String::new(), name.clone(), "clusterroles".into()));
-        if !target_ns.is_empty() {
-            let to = State {
+    if anywhere(&actor.access("bind", RBAC_GROUP, "clusterroles", "", true)) {
+        for name in &world.target_roles {
+            let to = Vertex::Identity(State {
                 identity: holder_identity.clone(),
-                held: Held::Credential,
-                augmented: Some(format!("RoleBinding {target_ns}/{OBJECT_NAME} to ClusterRole {name}")),
-            };
-            candidates.push((Technique::RbacBind, to, target_ns.clone(), name.clone(), "clusterroles".into()));
+                held: holder_held,
+                augmented: Some(format!("ClusterRoleBinding {OBJECT_NAME} to ClusterRole {name}")),
+            });
+            out.push(direct(Technique::RbacBind, to, "", name, "clusterroles"));
+            if !target_ns.is_empty() {
+                let to = Vertex::Identity(State {
+                    identity: holder_identity.clone(),
+                    held: holder_held,
+                    augmented: Some(format!("RoleBinding {target_ns}/{OBJECT_NAME} to ClusterRole {name}")),
+                });
+                out.push(direct(Technique::RbacBind, to, &target_ns, name, "clusterroles"));
+            }
         }
     }
-    let escalates = anywhere("escalate", RBAC_GROUP, "clusterroles", "", true)
-        || anywhere("escalate", RBAC_GROUP, "roles", "", true);
-    if escalates && !matches!(state.held, Held::Impersonated { mode, .. } if mode != ImpersonationMode::Legacy) {
+    let escalates = anywhere(&actor.access("escalate", RBAC_GROUP, "clusterroles", "", true))
+        || anywhere(&actor.access("escalate", RBAC_GROUP, "roles", "", true));
+    if escalates && actor.impersonator.is_none() {
         let user = state.identity.user_info();
         for id in crate::rbac::bindings_for_user(cluster, &user) {
             let b = cluster.binding(id);
@@ -384,69 +489,161 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
             }
             let role_ns = if b.role_ref.kind == "Role" { b.namespace.clone() } else { String::new() };
             for verb in ["patch", "update"] {
-                let to = State {
+                let to = Vertex::Identity(State {
                     identity: state.identity.clone(),
                     held: state.held,
                     augmented: Some(format!("{} {} with the target's rule", b.role_ref.kind, b.role_ref.name)),
-                };
-                candidates.push((Technique::RbacEscalate, to, role_ns.clone(), b.role_ref.name.clone(), verb.into()));
+                });
+                out.push(direct(Technique::RbacEscalate, to, &role_ns, &b.role_ref.name, verb));
             }
         }
     }
     // Client certificates from an approved CSR: any user or group but system:masters (CertificateSubjectRestriction).
-    let approves = anywhere("approve", CSR_GROUP, "signers", "", false)
-        && anywhere("create", CSR_GROUP, "certificatesigningrequests", "", false);
-    for signer in [CLIENT_SIGNER, "kubernetes.io/*"].into_iter().filter(|_| approves) {
-        for user in &world.users {
-            candidates.push((
+    let approves = anywhere(&actor.access("approve", CSR_GROUP, "signers", "", false))
+        && anywhere(&actor.access("create", CSR_GROUP, "certificatesigningrequests", "", false));
+    if approves {
+        for signer in [CLIENT_SIGNER, "kubernetes.io/*"] {
+            let needs = csr_needs(signer);
+            out.push(hub(
                 Technique::CsrClient,
-                held(Identity::user(user)),
-                String::new(),
-                OBJECT_NAME.into(),
-                signer.into(),
+                Hub::Users { impersonated: false },
+                "",
+                OBJECT_NAME,
+                signer,
+                needs.clone(),
             ));
+            let h = Hub::Groups { user: OBJECT_NAME.into(), impersonated: false };
+            out.push(hub(Technique::CsrClient, h, "", OBJECT_NAME, signer, needs));
         }
-        for g in world.groups.iter().filter(|g| *g != MASTERS_GROUP) {
-            let to = held(Identity::group(OBJECT_NAME, g));
-            candidates.push((Technique::CsrClient, to, String::new(), OBJECT_NAME.into(), signer.into()));
-        }
-    }
-    for signer in [KUBELET_SIGNER, "kubernetes.io/*"].into_iter().filter(|_| approves) {
-        for node in world.pods_by_node.keys() {
-            candidates.push((
-                Technique::CsrKubelet,
-                held(Identity::node(node)),
-                String::new(),
-                OBJECT_NAME.into(),
-                signer.into(),
-            ));
+        for signer in [KUBELET_SIGNER, "kubernetes.io/*"] {
+            for node in world.pods_by_node.keys() {
+                out.push(direct(Technique::CsrKubelet, held(Identity::node(node)), "", OBJECT_NAME, signer));
+            }
         }
     }
     if world.eks {
         for verb in ["patch", "update"] {
             let to = held(Identity::group(OBJECT_NAME, MASTERS_GROUP));
-            candidates.push((Technique::AwsAuth, to, "kube-system".into(), "aws-auth".into(), verb.into()));
+            out.push(direct(Technique::AwsAuth, to, "kube-system", "aws-auth", verb));
         }
     }
 
     let mut edges: Vec<Edge> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    // Many candidates share a request (create pods in N yields every ServiceAccount of N): each is decided once.
-    let mut decided: std::collections::HashMap<Request, bool> = std::collections::HashMap::new();
-    for (technique, to, namespace, name, variant) in candidates {
-        if to.identity == state.identity && to.augmented.is_none() {
+    // Candidates share requests (the same CSR requests for every signer's users and groups): each is decided once.
+    let mut decided: HashMap<Request, bool> = HashMap::new();
+    for c in out {
+        // Only the same state is no gain: an impersonated identity that obtains its own credential gains a lot.
+        if c.to == Vertex::Identity(state.clone()) {
             continue;
         }
-        let probe = Edge { technique, to: 0, namespace, name, variant };
-        let allowed = preconditions(technique, &to, &probe)
-            .into_iter()
-            .all(|r| *decided.entry(r).or_insert_with_key(|r| actor.allows(r)));
-        if !allowed {
+        let mut edge =
+            Edge { technique: Some(c.technique), to: 0, namespace: c.namespace, name: c.name, variant: c.variant };
+        let needs = match (c.needs, &c.to) {
+            (Some(needs), _) => needs,
+            (None, Vertex::Identity(to)) => preconditions(c.technique, to, &edge),
+            (None, Vertex::Hub(_)) => unreachable!("hub candidates carry their requests"),
+        };
+        if !needs.into_iter().all(|r| *decided.entry(r).or_insert_with_key(|r| actor.allows(r))) {
             continue;
         }
-        let to = graph.intern(to);
+        edge.to = graph.intern(c.to);
+        if seen.insert(edge.to) {
+            edges.push(edge);
+        }
+    }
+    edges
+}
+
+/// The requests of a CSR step, whoever the certificate names.
+fn csr_needs(signer: &str) -> Vec<Request> {
+    let r = Request::resource;
+    vec![
+        r("approve", CSR_GROUP, "signers", "", signer, ""),
+        r("create", CSR_GROUP, "certificatesigningrequests", "", "", ""),
+        r("update", CSR_GROUP, "certificatesigningrequests", "approval", OBJECT_NAME, ""),
+        r("get", CSR_GROUP, "certificatesigningrequests", "", OBJECT_NAME, ""),
+    ]
+}
+
+/// The members of a hub: edges without a technique, each naming the namespace and object it picks.
+pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
+    let cluster = graph.cluster;
+    let world = &graph.world;
+    let mut members: Vec<(Vertex, String, String)> = Vec::new();
+    let identity = |identity: Identity, impersonated: bool| {
+        let held = if impersonated {
+            Held::Impersonated { by: None, mode: ImpersonationMode::Legacy }
+        } else {
+            Held::Credential
+        };
+        Vertex::Identity(State { identity, held, augmented: None })
+    };
+    match hub {
+        Hub::ServiceAccounts { namespace: None, impersonated } => {
+            for ns in &world.namespaces {
+                let h = Hub::ServiceAccounts { namespace: Some(ns.clone()), impersonated: *impersonated };
+                members.push((Vertex::Hub(h), ns.clone(), String::new()));
+            }
+        }
+        Hub::ServiceAccounts { namespace: Some(ns), impersonated } => {
+            for sa in cluster.service_accounts_in(ns) {
+                members.push((
+                    identity(Identity::service_account(ns, &sa.name), *impersonated),
+                    ns.clone(),
+                    String::new(),
+                ));
+            }
+        }
+        Hub::TokenSecrets { namespace: None } => {
+            for ns in world.token_secrets.keys() {
+                members.push((
+                    Vertex::Hub(Hub::TokenSecrets { namespace: Some(ns.clone()) }),
+                    ns.clone(),
+                    String::new(),
+                ));
+            }
+        }
+        Hub::TokenSecrets { namespace: Some(ns) } => {
+            for (secret, sa) in world.token_secrets.get(ns).into_iter().flatten() {
+                members.push((identity(Identity::service_account(ns, sa), false), ns.clone(), secret.clone()));
+            }
+        }
+        Hub::Pods { namespace: None } => {
+            for ns in world.pods_by_namespace.keys() {
+                members.push((Vertex::Hub(Hub::Pods { namespace: Some(ns.clone()) }), ns.clone(), String::new()));
+            }
+        }
+        Hub::Pods { namespace: Some(ns) } => {
+            for (pod, sa) in world.pods_by_namespace.get(ns).into_iter().flatten() {
+                members.push((identity(Identity::service_account(ns, sa), false), ns.clone(), pod.clone()));
+            }
+        }
+        Hub::NodePods { node } => {
+            for (ns, pod, sa) in world.pods_by_node.get(node).into_iter().flatten() {
+                members.push((identity(Identity::service_account(ns, sa), false), ns.clone(), pod.clone()));
+            }
+        }
+        Hub::Users { impersonated } => {
+            for u in &world.users {
+                if *impersonated && (parse_sa_username(u).is_some() || u.starts_with("system:node:")) {
+                    continue;
+                }
+                members.push((identity(Identity::user(u), *impersonated), String::new(), u.clone()));
+            }
+        }
+        Hub::Groups { user, impersonated } => {
+            for g in world.groups.iter().filter(|g| *impersonated || *g != MASTERS_GROUP) {
+                members.push((identity(Identity::group(user, g), *impersonated), String::new(), g.clone()));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut edges = Vec::new();
+    for (vertex, namespace, name) in members {
+        let to = graph.intern(vertex);
         if seen.insert(to) {
-            edges.push(Edge { to, ..probe });
+            edges.push(Edge { technique: None, to, namespace, name, variant: String::new() });
         }
     }
     edges
@@ -455,8 +652,8 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
 /// The kubectl command that performs a step, as the step's source identity runs it.
 pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
     use Technique::*;
-    let state = &graph.states[from];
-    let to = &graph.states[e.to].identity;
+    let state = graph.state(from);
+    let to = &graph.state(e.to).identity;
     let prefix = match state.held {
         Held::Impersonated { mode, .. } => {
             let as_user = format!("kubectl --as={}", state.identity.user_info().username);
@@ -477,7 +674,8 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
         IdentityKind::User => format!("--user={}", identity.name),
         IdentityKind::Node => format!("--user=system:node:{}", identity.name),
     };
-    match e.technique {
+    let Some(technique) = e.technique else { return String::new() };
+    match technique {
         ImpersonateUser | ImpersonateServiceAccount => format!("{prefix} --as={} auth whoami", to.user_info().username),
         ImpersonateGroup => format!("{prefix} --as={} --as-group={} auth whoami", to.user, to.name),
         ConstrainedUserInfo | ConstrainedServiceAccount | ConstrainedArbitraryNode => {

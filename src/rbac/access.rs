@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{BindingId, BindingKind, Cluster, Rule};
-use crate::rbac::rules::{api_group_matches, non_resource_url_matches, resource_matches, verb_matches};
-use crate::rbac::{UserInfo, bindings_for_user};
+use crate::rbac::rules::{api_group_matches, non_resource_url_matches, resource_matches, rule_allows, verb_matches};
+use crate::rbac::{Request, UserInfo, bindings_for_user};
 
 /// Where an identity holds one verb on one resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -171,6 +171,16 @@ impl<'a> IdentityRules<'a> {
         }
         a.names.retain(|_, v| !v.is_empty());
         a
+    }
+
+    /// The decision of [`crate::rbac::server_allows`] for one request (system:masters first, then RBAC), from the
+    /// rules gathered once: for an identity asked many questions (escalation paths ask thousands).
+    pub fn allows(&self, request: &Request) -> bool {
+        let ns = request.namespace();
+        self.superuser
+            || self.rules.iter().any(|&(scope, rule)| {
+                (scope == "cluster" || (!ns.is_empty() && scope == ns)) && rule_allows(rule, request)
+            })
     }
 
     /// Verbs allowed on a non-resource URL (only ClusterRoleBindings count).
