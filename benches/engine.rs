@@ -131,6 +131,19 @@ fn world_1x(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(30));
     let options = kubectl_sa::audit::Options { workloads_known: loaded.workloads_known, ..Default::default() };
     group.bench_function("audit -A", |b| b.iter(|| black_box(kubectl_sa::audit::audit(cluster, &options))));
+    let starts: Vec<(String, String)> = cluster.service_accounts.keys().cloned().collect();
+    group.bench_function("paths --to cluster-admin -A", |b| {
+        b.iter(|| {
+            black_box(kubectl_sa::paths::find(
+                cluster,
+                kubectl_sa::paths::Target::ClusterAdmin,
+                "cluster-admin",
+                &starts,
+                false,
+                kubectl_sa::paths::DEFAULT_MAX_STEPS,
+            ))
+        })
+    });
     group.finish();
 }
 

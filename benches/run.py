@@ -48,10 +48,12 @@ COMMANDS = [
     (f"explain {SA} delete nodes --no-server-check", ["explain", SA, "delete", "nodes", "--no-server-check"], (0, 1)),
     (f"matrix {SA} -n {NS}", ["matrix", SA, "-n", NS], (0,)),
     ("audit -A", ["audit", "-A"], (0,)),
+    ("paths --to cluster-admin -A", ["paths", "--to", "cluster-admin", "-A", "-o", "json"], (0, 1)),
 ]
 T_WHO_EXPLAIN_S = 1.5   # who-can / explain end to end, 1x JSON
 T_MATRIX_NS_S = 1.0     # matrix for every ServiceAccount of a namespace
 T_AUDIT_S = 10.0        # audit -A
+T_PATHS_S = 3.0         # paths --to cluster-admin -A
 T_RSS_X = 4.0           # peak RSS / snapshot file size
 T_EVAL_MS = 20.0        # evaluation alone, who-can / explain
 T_YAML_X = 3.0          # YAML time / JSON time
@@ -500,6 +502,9 @@ def evaluate(R):
                 check(C, "1x end to end", f"{name}: time", round(r["median_s"], 3), "s", f"< {T_WHO_EXPLAIN_S:g} s",
                       r["median_s"] < T_WHO_EXPLAIN_S, f"{r['median_s'] / T_WHO_EXPLAIN_S:.2f} of the target",
                       T_WHO_EXPLAIN_S)
+            elif name.startswith("paths"):
+                check(C, "1x end to end", f"{name}: time", round(r["median_s"], 3), "s", f"< {T_PATHS_S:g} s",
+                      r["median_s"] < T_PATHS_S, f"{r['median_s'] / T_PATHS_S:.2f} of the target", T_PATHS_S)
             elif name == "audit -A":
                 check(C, "1x end to end", "audit -A: time", round(r["median_s"], 3), "s", f"< {T_AUDIT_S:g} s",
                       r["median_s"] < T_AUDIT_S, f"{r['median_s'] / T_AUDIT_S:.2f} of the target", T_AUDIT_S)

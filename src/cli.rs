@@ -638,7 +638,7 @@ pub struct PathsArgs {
     pub all_paths: bool,
 
     /// The longest path searched, in steps.
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(long, default_value_t = crate::paths::DEFAULT_MAX_STEPS, value_name = "N")]
     pub max_steps: usize,
 
     #[arg(short = 'o', long, value_enum)]

@@ -47,6 +47,18 @@ const LOOK_ALIKES: &[&str] = &[
     "a/bind-only",
     "a/escalate-only",
     "a/csr-no-approve",
+    // pods in a namespace whose PodSecurity level (baseline) refuses privileged pods, and whose ServiceAccount
+    // holds nothing
+    "a/pod-patcher-harmless",
+    "a/webhook-reader",
+    "a/map-policy-only",
+    // `get` on pods/attach and pods/ephemeralcontainers: kube-apiserver asks for create and patch
+    "a/attach-get",
+    "a/debug-get",
+    "a/aws-auth-get",
+    "a/cimp-user-no-on",
+    "a/cimp-node-no-on",
+    "ops/agent-no-on",
 ];
 
 #[test]
@@ -71,7 +83,19 @@ fn every_technique_fires_and_no_look_alike_does() {
         ("a/binder", &["P-RBAC-BIND"]),
         ("a/escalator", &["P-RBAC-ESCALATE"]),
         ("a/csr", &["P-CSR-CLIENT"]),
-        ("a/chain", &["P-POD-CREATE", "P-RBAC-BIND"]),
+        ("a/chain", &["P-POD-CREATE", "P-POD-ATTACH"]),
+        ("a/attach", &["P-POD-ATTACH"]),
+        ("a/debug", &["P-POD-EPHEMERAL"]),
+        ("a/pod-patcher", &["P-POD-UPDATE"]),
+        ("a/node-takeover", &["P-NODE-TAKEOVER", "P-NODE-SA-TOKEN"]),
+        ("a/webhook-writer", &["P-WEBHOOK-MUTATE"]),
+        ("a/map-writer", &["P-MAP-MUTATE"]),
+        ("a/cimp-node", &["P-CIMP-ARBITRARY-NODE", "P-NODE-SA-TOKEN"]),
+        ("ops/agent", &["P-CIMP-ASSOCIATED-NODE", "P-NODE-SA-TOKEN"]),
+        ("a/csr-kubelet", &["P-CSR-KUBELET", "P-NODE-SA-TOKEN"]),
+        ("a/aws-auth", &["P-AWS-AUTH"]),
+        // user-info impersonation limited to `get secrets`: root-user reads prod/admin's token Secret.
+        ("a/cimp-user", &["P-CIMP-USER-INFO", "P-SECRET-READ"]),
         // Constrained impersonation limited to `get secrets` still wins: the impersonated admin reads its own
         // legacy token Secret, and with that credential it is no longer limited.
         ("a/cimp-sa", &["P-CIMP-SA", "P-SECRET-READ"]),
@@ -93,12 +117,15 @@ fn every_technique_fires_and_no_look_alike_does() {
 
 #[test]
 fn steps_carry_identities_grants_and_commands() {
+    // a/chain creates a pod in its own namespace as another ServiceAccount of it, which holds a technique.
     let (v, _) = paths_json(&["a:chain", "--to", "cluster-admin"]);
     let p = &v["paths"][0];
     assert_eq!(p["from"]["kind"], "ServiceAccount");
-    let (first, second) = (&p["steps"][0], &p["steps"][1]);
+    assert_eq!(p["length"], 2);
+    let first = &p["steps"][0];
+    assert_eq!(first["technique"], "P-POD-CREATE");
     assert_eq!(first["from"]["name"], "chain");
-    assert_eq!(first["to"]["name"], "binder");
+    assert_eq!(first["to"]["namespace"], "a");
     assert_eq!(
         first["to"]["groups"],
         serde_json::json!(["system:serviceaccounts", "system:serviceaccounts:a", "system:authenticated"])
@@ -106,15 +133,19 @@ fn steps_carry_identities_grants_and_commands() {
     assert_eq!(first["grant"]["binding"], "RoleBinding/a/p-chain");
     assert_eq!(first["grant"]["role"], "ClusterRole/p-chain");
     assert_eq!(first["grant"]["rule"], 0);
-    assert!(first["command"].as_str().unwrap().contains("serviceAccountName\":\"binder"), "{first}");
-    assert_eq!(second["technique"], "P-RBAC-BIND");
-    assert_eq!(second["grant"]["role"], "ClusterRole/p-binder");
-    assert_eq!(second["grants"][0]["rule"], 1, "the binding write is the second precondition");
+    let gained = first["to"]["name"].as_str().unwrap();
+    assert!(first["command"].as_str().unwrap().contains(&format!("serviceAccountName\":\"{gained}")), "{first}");
+    // A step with two preconditions: the bind grant first, the binding write second.
+    let (v, _) = paths_json(&["a:binder", "--to", "cluster-admin"]);
+    let step = &v["paths"][0]["steps"][0];
+    assert_eq!(step["technique"], "P-RBAC-BIND");
+    assert_eq!(step["grant"]["role"], "ClusterRole/p-binder");
+    assert_eq!(step["grants"][0]["rule"], 1, "the binding write is the second precondition");
     assert!(
-        second["command"].as_str().unwrap().ends_with(
+        step["command"].as_str().unwrap().ends_with(
             "create clusterrolebinding kubectl-sa-path --clusterrole=cluster-admin --serviceaccount=a:binder"
         ),
-        "{second}"
+        "{step}"
     );
 }
 
@@ -164,7 +195,7 @@ fn table_dot_and_mermaid_draw_the_answer() {
     let out = sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin"]).output().unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("a/chain  2 steps"), "{table}");
-    assert!(table.contains("P-POD-CREATE") && table.contains("P-RBAC-BIND"), "{table}");
+    assert!(table.contains("P-POD-CREATE") && table.contains("P-POD-ATTACH"), "{table}");
     let out = sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin", "-o", "dot"]).output().unwrap();
     let dot = String::from_utf8_lossy(&out.stdout);
     assert!(dot.starts_with("digraph paths {"), "{dot}");
@@ -173,7 +204,7 @@ fn table_dot_and_mermaid_draw_the_answer() {
         sa().args(["-f", FIXTURE, "paths", "a:chain", "--to", "cluster-admin", "-o", "mermaid"]).output().unwrap();
     let mermaid = String::from_utf8_lossy(&out.stdout);
     assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
-    assert!(mermaid.contains("-->|P-RBAC-BIND|"), "{mermaid}");
+    assert!(mermaid.contains("-->|P-POD-ATTACH|"), "{mermaid}");
 }
 
 #[test]

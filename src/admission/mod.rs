@@ -21,6 +21,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Admission plugin names as the API server registers them.
+/// Whether the namespace's PodSecurity enforce level (from its labels; no label is `privileged`) admits
+/// privileged pods, host namespaces and hostPath volumes.
+pub fn pod_security_admits_privileged(labels: &std::collections::BTreeMap<String, String>) -> bool {
+    pod_security::NamespacePolicy::from_labels(labels).enforce.level == pod_security::Level::Privileged
+}
+
 pub mod plugin {
     pub const NAMESPACE_LIFECYCLE: &str = "NamespaceLifecycle";
     pub const SERVICE_ACCOUNT: &str = "ServiceAccount";

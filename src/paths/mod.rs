@@ -114,6 +114,7 @@ pub enum ImpersonationMode {
     UserInfo,
     ServiceAccount,
     ArbitraryNode,
+    AssociatedNode,
 }
 
 impl ImpersonationMode {
@@ -124,6 +125,7 @@ impl ImpersonationMode {
             ImpersonationMode::UserInfo => Some("user-info"),
             ImpersonationMode::ServiceAccount => Some("serviceaccount"),
             ImpersonationMode::ArbitraryNode => Some("arbitrary-node"),
+            ImpersonationMode::AssociatedNode => Some("associated-node"),
         }
     }
 }
@@ -151,6 +153,8 @@ pub enum Hub {
     Pods { namespace: Option<String> },
     /// The ServiceAccounts of the pods bound to a node.
     NodePods { node: String },
+    /// Every node the input knows (from its pods' nodeName), held with the kubelet's credentials.
+    Nodes,
     /// Every User subject of the input, held (a client certificate) or impersonated (legacy).
     Users { impersonated: bool },
     /// Every Group subject of the input, asserted with `user`; held (a client certificate: never system:masters)
@@ -185,7 +189,7 @@ impl Target {
 
 /// One edge. Out of an identity it is a technique performed by that identity, with the object it works on; out
 /// of a hub it has no technique (the object is filled in: the namespace, the pod or Secret).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Edge {
     pub technique: Option<Technique>,
     pub to: usize,
@@ -222,6 +226,8 @@ struct World {
     pods_by_namespace: BTreeMap<String, Vec<(String, String)>>,
     /// Namespace -> (Secret, ServiceAccount) of the valid legacy token Secrets of existing ServiceAccounts.
     token_secrets: BTreeMap<String, Vec<(String, String)>>,
+    /// Namespaces whose Namespace object is in the input and whose PodSecurity enforce level is privileged.
+    privileged_namespaces: BTreeSet<String>,
     /// ClusterRoles with a rule that allows the target (what a binding would grant).
     target_roles: Vec<String>,
     /// An EKS cluster (the aws-auth ConfigMap is then an authenticator input).
@@ -273,8 +279,25 @@ impl World {
             .filter(|(_, role)| role.rules.iter().any(|r| crate::rbac::rules::rule_allows(r, target)))
             .map(|(name, _)| name.clone())
             .collect();
+        let privileged_namespaces = cluster
+            .namespaces
+            .values()
+            .filter(|n| cluster.service_accounts_in(&n.name).next().is_some())
+            .filter(|n| crate::admission::pod_security_admits_privileged(&n.labels))
+            .map(|n| n.name.clone())
+            .collect();
         let eks = cluster.service_account("kube-system", "aws-node").is_some();
-        World { users, groups, namespaces, pods_by_node, pods_by_namespace, token_secrets, target_roles, eks }
+        World {
+            users,
+            groups,
+            namespaces,
+            pods_by_node,
+            pods_by_namespace,
+            token_secrets,
+            privileged_namespaces,
+            target_roles,
+            eks,
+        }
     }
 }
 
@@ -611,6 +634,9 @@ pub struct Report {
 
 /// The most paths `--all-paths` prints for one ServiceAccount.
 pub const ALL_PATHS_LIMIT: usize = 200;
+
+/// The longest path searched unless `--max-steps` says otherwise.
+pub const DEFAULT_MAX_STEPS: usize = 4;
 
 /// Paths from each ServiceAccount in `starts` to the target: the shortest, or (`all`) every simple one up to
 /// `max_steps`. ServiceAccounts that cannot reach it are left out.

@@ -25,6 +25,8 @@ pub enum Technique {
     ConstrainedServiceAccount,
     #[serde(rename = "P-CIMP-ARBITRARY-NODE")]
     ConstrainedArbitraryNode,
+    #[serde(rename = "P-CIMP-ASSOCIATED-NODE")]
+    ConstrainedAssociatedNode,
     #[serde(rename = "P-TOKEN-REQUEST")]
     TokenRequest,
     #[serde(rename = "P-SECRET-READ")]
@@ -41,10 +43,14 @@ pub enum Technique {
     PodAttach,
     #[serde(rename = "P-POD-EPHEMERAL")]
     PodEphemeral,
+    #[serde(rename = "P-POD-UPDATE")]
+    PodUpdate,
     #[serde(rename = "P-NODE-PROXY")]
     NodeProxy,
     #[serde(rename = "P-NODE-SA-TOKEN")]
     NodeServiceAccountToken,
+    #[serde(rename = "P-NODE-TAKEOVER")]
+    NodeTakeover,
     #[serde(rename = "P-RBAC-BIND")]
     RbacBind,
     #[serde(rename = "P-RBAC-ESCALATE")]
@@ -53,6 +59,10 @@ pub enum Technique {
     CsrClient,
     #[serde(rename = "P-CSR-KUBELET")]
     CsrKubelet,
+    #[serde(rename = "P-WEBHOOK-MUTATE")]
+    WebhookMutate,
+    #[serde(rename = "P-MAP-MUTATE")]
+    MapMutate,
     #[serde(rename = "P-AWS-AUTH")]
     AwsAuth,
 }
@@ -71,6 +81,7 @@ pub const WORKLOADS: &[(&str, &str)] = &[
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 const AUTHN_GROUP: &str = "authentication.k8s.io";
 const CSR_GROUP: &str = "certificates.k8s.io";
+const ADMISSION_GROUP: &str = "admissionregistration.k8s.io";
 const CLIENT_SIGNER: &str = "kubernetes.io/kube-apiserver-client";
 const KUBELET_SIGNER: &str = "kubernetes.io/kube-apiserver-client-kubelet";
 /// The name kubectl-sa gives the objects a step creates (CSRs, Secrets, bindings).
@@ -102,6 +113,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         ConstrainedArbitraryNode => {
             vec![r("impersonate:arbitrary-node", AUTHN_GROUP, "nodes", "", &to.identity.name, "")]
         }
+        ConstrainedAssociatedNode => vec![r("impersonate:associated-node", AUTHN_GROUP, "nodes", "", "*", "")],
         TokenRequest => vec![r("create", "", "serviceaccounts", "token", &to.identity.name, &to.identity.namespace)],
         SecretRead => match e.variant.as_str() {
             "list" => vec![r("list", "", "secrets", "", "", ns)],
@@ -116,7 +128,15 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         PodExec => vec![r("create", "", "pods", "exec", name, ns)],
         PodAttach => vec![r("create", "", "pods", "attach", name, ns)],
         PodEphemeral => vec![r(&e.variant, "", "pods", "ephemeralcontainers", name, ns)],
+        // `kubectl patch` reads the pod first.
+        PodUpdate => vec![r("patch", "", "pods", "", name, ns), r("get", "", "pods", "", name, ns)],
         NodeProxy => vec![r(&e.variant, "", "nodes", "proxy", name, "")],
+        NodeTakeover => vec![r("create", "", "pods", "", "", ns)],
+        WebhookMutate => vec![r("create", ADMISSION_GROUP, "mutatingwebhookconfigurations", "", "", "")],
+        MapMutate => vec![
+            r("create", ADMISSION_GROUP, "mutatingadmissionpolicies", "", "", ""),
+            r("create", ADMISSION_GROUP, "mutatingadmissionpolicybindings", "", "", ""),
+        ],
         NodeServiceAccountToken => Vec::new(),
         RbacBind => match ns {
             "" => vec![
@@ -298,6 +318,17 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
                 }
             }
         }
+        // The node of a pod this ServiceAccount runs in: its mounted token is pod-bound and names the node.
+        if state.identity.kind == IdentityKind::ServiceAccount
+            && anywhere(&actor.access("impersonate:associated-node", AUTHN_GROUP, "nodes", "", false))
+        {
+            for (node, pods) in &world.pods_by_node {
+                if pods.iter().any(|(ns, _, sa)| *ns == state.identity.namespace && *sa == state.identity.name) {
+                    let to = constrained(Identity::node(node), ImpersonationMode::AssociatedNode);
+                    out.push(direct(Technique::ConstrainedAssociatedNode, to, "", node, ""));
+                }
+            }
+        }
         let a = actor.access("impersonate:arbitrary-node", AUTHN_GROUP, "nodes", "", false);
         let nodes: Vec<String> = if a.cell_in("") == Cell::Yes {
             world.pods_by_node.keys().cloned().collect()
@@ -392,14 +423,21 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
             (Technique::PodAttach, "create", "attach"),
             (Technique::PodEphemeral, "patch", "ephemeralcontainers"),
             (Technique::PodEphemeral, "update", "ephemeralcontainers"),
+            (Technique::PodUpdate, "patch", ""),
         ] {
             let a = actor.access(verb, "", "pods", sub, true);
+            let needs_in = |ns: &str| {
+                let mut needs = vec![r(verb, "", "pods", sub, "", ns)];
+                if technique == Technique::PodUpdate {
+                    needs.push(r("get", "", "pods", "", "", ns));
+                }
+                needs
+            };
             if a.cluster {
-                let needs = vec![r(verb, "", "pods", sub, "", "")];
-                out.push(hub(technique, Hub::Pods { namespace: None }, "", "", verb, needs));
+                out.push(hub(technique, Hub::Pods { namespace: None }, "", "", verb, needs_in("")));
             }
             for ns in a.namespaces.iter().filter(|ns| world.pods_by_namespace.contains_key(*ns)) {
-                let needs = vec![r(verb, "", "pods", sub, "", ns)];
+                let needs = needs_in(ns);
                 out.push(hub(technique, Hub::Pods { namespace: Some(ns.clone()) }, ns, "", verb, needs));
             }
             if !a.names.is_empty() {
@@ -420,6 +458,24 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
                 }
             }
         }
+    }
+    // A privileged pod pinned to a node (nodeName) reads the kubelet's credentials from the host, where PodSecurity
+    // admits it.
+    if !world.pods_by_node.is_empty() {
+        let a = actor.access("create", "", "pods", "", true);
+        let namespace = world.privileged_namespaces.iter().find(|ns| a.cell_in(ns) == Cell::Yes);
+        if let Some(ns) = namespace {
+            let needs = vec![r("create", "", "pods", "", "", ns)];
+            out.push(hub(Technique::NodeTakeover, Hub::Nodes, ns, "", "", needs));
+        }
+    }
+    // Mutating admission: a webhook or a MutatingAdmissionPolicy that adds a container to the pods created from
+    // now on, which then runs with their ServiceAccount (the input's pods: their controllers recreate them).
+    if !world.pods_by_namespace.is_empty() {
+        let needs = preconditions(Technique::WebhookMutate, &state, &Edge::default());
+        out.push(hub(Technique::WebhookMutate, Hub::Pods { namespace: None }, "", OBJECT_NAME, "", needs));
+        let needs = preconditions(Technique::MapMutate, &state, &Edge::default());
+        out.push(hub(Technique::MapMutate, Hub::Pods { namespace: None }, "", OBJECT_NAME, "", needs));
     }
     // The Node authorizer: a node may create tokens for the ServiceAccounts of the pods bound to it. Impersonated
     // in a constrained mode, the impersonator must also be allowed `impersonate-on` for each token request.
@@ -624,6 +680,11 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
                 members.push((identity(Identity::service_account(ns, sa), false), ns.clone(), pod.clone()));
             }
         }
+        Hub::Nodes => {
+            for node in world.pods_by_node.keys() {
+                members.push((identity(Identity::node(node), false), String::new(), node.clone()));
+            }
+        }
         Hub::Users { impersonated } => {
             for u in &world.users {
                 if *impersonated && (parse_sa_username(u).is_some() || u.starts_with("system:node:")) {
@@ -678,6 +739,11 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
     match technique {
         ImpersonateUser | ImpersonateServiceAccount => format!("{prefix} --as={} auth whoami", to.user_info().username),
         ImpersonateGroup => format!("{prefix} --as={} --as-group={} auth whoami", to.user, to.name),
+        ConstrainedAssociatedNode => format!(
+            "kubectl --token=\"$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)\" --as=system:node:{} <request>  \
+             # from inside a pod on the node; constrained: only requests allowed by impersonate-on",
+            to.name
+        ),
         ConstrainedUserInfo | ConstrainedServiceAccount | ConstrainedArbitraryNode => {
             format!(
                 "{prefix} --as={} <request>  # constrained: only requests allowed by impersonate-on",
@@ -702,6 +768,28 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
         PodAttach => format!("{prefix} attach {name} -n {ns} -i"),
         PodEphemeral => format!(
             "{prefix} debug {name} -n {ns} -it --image=busybox -- cat /proc/1/root/var/run/secrets/kubernetes.io/serviceaccount/token"
+        ),
+        PodUpdate => format!(
+            "{prefix} patch pod {name} -n {ns} --type=json -p '[{{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"<an image of yours>\"}}]'  \
+             # the container restarts with your image, as {}/{sa}",
+            to.namespace
+        ),
+        NodeTakeover => format!(
+            "{prefix} run {OBJECT_NAME} -n {ns} --image=busybox --restart=Never --overrides='{{\"spec\":{{\"nodeName\":\"{}\",\
+             \"containers\":[{{\"name\":\"c\",\"image\":\"busybox\",\"command\":[\"sleep\",\"3600\"],\"securityContext\":{{\"privileged\":true}},\
+             \"volumeMounts\":[{{\"name\":\"host\",\"mountPath\":\"/host\"}}]}}],\"volumes\":[{{\"name\":\"host\",\"hostPath\":{{\"path\":\"/\"}}}}]}}}}'  \
+             # then read the kubelet's credentials under /host/var/lib/kubelet",
+            to.name
+        ),
+        WebhookMutate => format!(
+            "{prefix} create -f mutating-webhook.yaml  # a MutatingWebhookConfiguration on pod CREATE, served by you, that adds \
+             a container to the next pod of {}/{sa}",
+            to.namespace
+        ),
+        MapMutate => format!(
+            "{prefix} create -f policy.yaml -f binding.yaml  # a MutatingAdmissionPolicy and its binding that add a container \
+             to the next pod of {}/{sa}",
+            to.namespace
         ),
         NodeProxy => format!(
             "{prefix} get --raw /api/v1/nodes/{name}/proxy/runningpods/  # then the kubelet's /exec into a pod of {}/{sa}",
