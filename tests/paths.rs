@@ -222,3 +222,37 @@ fn bad_targets_and_missing_service_accounts_are_one_line_errors() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn audit_gives_each_finding_the_steps_to_cluster_admin() {
+    let out = sa().args(["-f", FIXTURE, "audit", "-A", "-o", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("audit JSON");
+    let steps: BTreeMap<String, Option<u64>> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let sa = &f["serviceAccount"];
+            (
+                format!("{}/{}", sa["namespace"].as_str().unwrap(), sa["name"].as_str().unwrap()),
+                f["stepsToClusterAdmin"].as_u64(),
+            )
+        })
+        .collect();
+    // The same numbers as `paths`: 0 for a holder, the shortest path's length, nothing for a look-alike.
+    assert_eq!(steps["prod/admin"], Some(0));
+    assert_eq!(steps["a/token"], Some(1));
+    assert_eq!(steps["a/chain"], Some(2));
+    assert_eq!(steps["a/node-takeover"], Some(2));
+    assert_eq!(steps["a/bind-only"], None);
+    assert_eq!(steps["a/pod-create-harmless"], None);
+    let (paths, _) = paths_json(&["-A", "--to", "cluster-admin"]);
+    for (from, techniques) in shortest(&paths) {
+        if let Some(n) = steps.get(&from) {
+            assert_eq!(*n, Some(techniques.len() as u64), "{from}");
+        }
+    }
+    let table = sa().args(["-f", FIXTURE, "audit", "-A"]).output().unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("cluster-admin in 2 steps") && table.contains("holds cluster-admin"), "{table}");
+}

@@ -152,6 +152,10 @@ pub struct Finding {
     /// True when the escalation reaches more ServiceAccounts than `escalation` lists.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub escalation_truncated: bool,
+    /// The steps of this ServiceAccount's shortest path to cluster-admin (`kubectl sa paths`), when it has one
+    /// within the default --max-steps; 0 when it already holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps_to_cluster_admin: Option<usize>,
     pub why: String,
     pub remediation: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1079,6 +1083,7 @@ fn findings_of(cluster: &Cluster, facts: &SaFacts<'_>, ctx: &Ctx, severity: Seve
             grants,
             escalation,
             escalation_truncated,
+            steps_to_cluster_admin: None,
             why: check.why.into(),
             remediation: check.remediation.into(),
             details,
@@ -1161,6 +1166,7 @@ fn sa25(cluster: &Cluster) -> Vec<Finding> {
                 grants,
                 escalation: Vec::new(),
                 escalation_truncated: false,
+                steps_to_cluster_admin: None,
                 why: check.why.into(),
                 remediation: check.remediation.into(),
                 details,
@@ -1217,6 +1223,8 @@ pub struct Audit<'a> {
     pub privileged_namespaces: Vec<String>,
     /// How many ServiceAccounts were evaluated (existing ones and missing ones bindings name).
     pub service_accounts: usize,
+    /// (namespace, name) -> the steps of its shortest path to cluster-admin (`paths`), for those with one.
+    steps_to_cluster_admin: HashMap<(String, String), usize>,
 }
 
 impl<'a> Audit<'a> {
@@ -1238,14 +1246,20 @@ impl<'a> Audit<'a> {
         self.everyone.iter().cloned().chain(
             self.order
                 .iter()
-                .flat_map(|&(severity, i, _)| findings_of(self.cluster, &self.facts[i], &self.ctx, severity)),
+                .flat_map(|&(severity, i, _)| findings_of(self.cluster, &self.facts[i], &self.ctx, severity))
+                .map(|mut f| {
+                    let sa = (f.service_account.namespace.clone(), f.service_account.name.clone());
+                    f.steps_to_cluster_admin = self.steps_to_cluster_admin.get(&sa).copied();
+                    f
+                }),
         )
     }
 
     /// Every finding in one report (for small selections: one ServiceAccount, one namespace).
     pub fn report(&self) -> AuditReport {
+        let findings: Vec<Finding> = self.findings().collect();
         AuditReport {
-            findings: self.findings().collect(),
+            findings,
             privileged_namespaces: self.privileged_namespaces.clone(),
             service_accounts: self.service_accounts,
         }
@@ -1372,7 +1386,27 @@ pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
     let privileged_namespaces = ctx.privileged.iter().cloned().collect();
     let mut everyone: Vec<Finding> = sa25(cluster).into_iter().filter(|f| options.shows_everyone(f)).collect();
     sort_findings(&mut everyone);
-    Audit { cluster, facts, ctx, everyone, order, privileged_namespaces, service_accounts: sas.len() }
+    // One search for every shown ServiceAccount that exists and has a finding.
+    let starts: Vec<(String, String)> = order
+        .iter()
+        .map(|&(_, i, _)| &facts[i])
+        .filter(|f| f.exists)
+        .map(|f| (f.sa.namespace.clone(), f.sa.name.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let steps_to_cluster_admin =
+        crate::paths::steps_to(cluster, crate::paths::Target::ClusterAdmin, &starts, crate::paths::DEFAULT_MAX_STEPS);
+    Audit {
+        cluster,
+        facts,
+        ctx,
+        everyone,
+        order,
+        privileged_namespaces,
+        service_accounts: sas.len(),
+        steps_to_cluster_admin,
+    }
 }
 
 fn workload_candidate<'a>(

@@ -307,6 +307,12 @@ fn detail(f: &Finding) -> String {
         };
         parts.push(format!("=> {}{more}", targets.join(", ")));
     }
+    match f.steps_to_cluster_admin {
+        Some(0) => parts.push("holds cluster-admin".into()),
+        Some(1) => parts.push("cluster-admin in 1 step".into()),
+        Some(n) => parts.push(format!("cluster-admin in {n} steps")),
+        None => {}
+    }
     parts.join("; ")
 }
 

@@ -688,6 +688,34 @@ pub fn find(
     Report { target: target_text.to_string(), paths, warnings }
 }
 
+/// The number of steps from each ServiceAccount of `starts` to the target, for those that reach it within
+/// `max_steps` (0: already held).
+pub fn steps_to(
+    cluster: &Cluster,
+    target: Target,
+    starts: &[(String, String)],
+    max_steps: usize,
+) -> HashMap<(String, String), usize> {
+    let mut graph = Graph::new(cluster, target);
+    let ids: Vec<usize> = starts
+        .iter()
+        .map(|(ns, name)| {
+            graph.intern(Vertex::Identity(State {
+                identity: Identity::service_account(ns, name),
+                held: Held::Credential,
+                augmented: None,
+            }))
+        })
+        .collect();
+    graph.explore(&ids, max_steps);
+    let dist = graph.distances();
+    starts
+        .iter()
+        .zip(ids)
+        .filter_map(|(sa, id)| dist[id].filter(|d| *d <= max_steps).map(|d| (sa.clone(), d)))
+        .collect()
+}
+
 impl Graph<'_> {
     /// A step for the report: the exact grants of its preconditions and the command that performs it.
     fn step(&self, from: usize, e: &Edge) -> Step {
