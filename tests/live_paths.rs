@@ -195,3 +195,244 @@ fn every_reported_step_works_when_run_with_the_service_accounts_own_token() {
     c.kubectl_ok(&["delete", "clusterrolebinding", "kubectl-sa-path", "--ignore-not-found"], None);
     c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
 }
+
+/// The credentials a path's executor holds at a step.
+enum Credential {
+    Token(String),
+    /// A kubeconfig with a client certificate (from an approved CSR).
+    Certificate(std::path::PathBuf),
+}
+
+/// Runs `command` by sh as printed, every `kubectl` in it with the credential, in `dir`.
+fn run_with(c: &TestCluster, credential: &Credential, dir: &std::path::Path, command: &str) -> Output {
+    let (kubeconfig, token) = match credential {
+        Credential::Token(t) => (c.kubeconfig.clone(), t.as_str()),
+        Credential::Certificate(k) => (k.clone(), ""),
+    };
+    let with = if token.is_empty() { "\"$KUBECTL\" " } else { "\"$KUBECTL\" --token=\"$TOKEN\" " };
+    let script = command.replace("kubectl ", with);
+    std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(dir)
+        .env("KUBECTL", c.kubectl_path())
+        .env("TOKEN", token)
+        .env("KUBECONFIG", kubeconfig)
+        .output()
+        .expect("run sh")
+}
+
+/// A kubeconfig for the client certificate k.crt / k.key in `dir`.
+fn certificate_kubeconfig(c: &TestCluster, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("cert.kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n    certificate-authority: {}\n\
+         users:\n- name: u\n  user:\n    client-certificate: {}\n    client-key: {}\ncontexts:\n- name: c\n  context:\n    \
+         cluster: c\n    user: u\ncurrent-context: c\n",
+        c.server,
+        c.dir.join("ca.crt").display(),
+        dir.join("k.crt").display(),
+        dir.join("k.key").display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Executes a reported path step by step, starting with the ServiceAccount's own token, and returns whether the
+/// credentials at the end (with the last impersonation, if any) may do everything. Pods have no kubelet here:
+/// for a step that creates a pod or a workload, the stand-in for the kubelet is a token the admin requests bound to
+/// the pod that the API server admitted with the gained ServiceAccount.
+fn execute(c: &TestCluster, path: &Value) -> Result<bool, String> {
+    let from = &path["from"];
+    let (ns, name) = (from["namespace"].as_str().unwrap(), from["name"].as_str().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut credential = Credential::Token(token_of(c, ns, name));
+    let mut impersonation: Vec<String> = Vec::new();
+    for step in path["steps"].as_array().unwrap() {
+        let technique = step["technique"].as_str().unwrap();
+        let command = step["command"].as_str().unwrap();
+        let to = &step["to"];
+        let (to_ns, to_name) = (to["namespace"].as_str().unwrap_or(""), to["name"].as_str().unwrap());
+        if technique.starts_with("P-CIMP-") {
+            // The command is a template: the next step's command carries the --as.
+            impersonation = vec!["--as".into(), format!("system:serviceaccount:{to_ns}:{to_name}")];
+            continue;
+        }
+        let out = run_with(c, &credential, dir.path(), command);
+        if !out.status.success() {
+            return Err(format!("{technique}: `{command}` failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        impersonation.clear();
+        match technique {
+            "P-TOKEN-REQUEST" | "P-SECRET-READ" | "P-SECRET-CREATE" | "P-NODE-SA-TOKEN" => {
+                credential = Credential::Token(stdout)
+            }
+            "P-IMP-SA" => impersonation = vec!["--as".into(), format!("system:serviceaccount:{to_ns}:{to_name}")],
+            "P-IMP-USER" => impersonation = vec!["--as".into(), to_name.into()],
+            "P-IMP-GROUP" => {
+                impersonation =
+                    vec!["--as".into(), to["user"].as_str().unwrap().into(), "--as-group".into(), to_name.into()]
+            }
+            "P-CSR-CLIENT" | "P-CSR-KUBELET" => {
+                credential = Credential::Certificate(certificate_kubeconfig(c, dir.path()))
+            }
+            "P-POD-CREATE" | "P-WORKLOAD-CREATE" => {
+                let mut pod = String::new();
+                eventually(&format!("a pod of {to_ns}/{to_name} admitted"), || {
+                    let out = c.kubectl_ok(&["get", "pods", "-n", to_ns, "-o", "json"], None);
+                    let v: Value = serde_json::from_str(&out).unwrap();
+                    pod = v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|p| {
+                            p["spec"]["serviceAccountName"] == to_name
+                                && p["metadata"]["name"].as_str().unwrap().starts_with("kubectl-sa-path")
+                        })
+                        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+                        .unwrap_or_default();
+                    !pod.is_empty()
+                });
+                let token = c.kubectl_ok(
+                    &[
+                        "create",
+                        "token",
+                        to_name,
+                        "-n",
+                        to_ns,
+                        "--bound-object-kind=Pod",
+                        &format!("--bound-object-name={pod}"),
+                    ],
+                    None,
+                );
+                credential = Credential::Token(token.trim().to_string());
+            }
+            "P-RBAC-BIND" | "P-RBAC-ESCALATE" => {}
+            other => return Err(format!("{other} is not executable on this cluster")),
+        }
+    }
+    let mut args: Vec<String> = vec!["auth".into(), "can-i".into(), "*".into(), "*".into()];
+    args.extend(impersonation);
+    let out = run_with(
+        c,
+        &credential,
+        dir.path(),
+        &format!("kubectl {}", args.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" ")),
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).trim() == "yes")
+}
+
+#[test]
+fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_as_reported() {
+    let c = cluster();
+    let ns = format!("paths2-{}", std::process::id());
+    let node = format!("node-{}", std::process::id());
+    c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
+    c.kubectl_ok(&["create", "namespace", &ns], None);
+    for sa in ["victim", "podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "cimp-no-on"] {
+        c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
+    }
+    let apply = |manifest: String| c.kubectl_ok(&["apply", "-f", "-"], Some(&manifest));
+    let bind = |kind: &str, name: &str, sa: &str, rules: &str| {
+        let (meta, binding) = if kind == "Role" {
+            (format!("{{\"name\":\"{name}\",\"namespace\":\"{ns}\"}}"), "RoleBinding")
+        } else {
+            (format!("{{\"name\":\"{ns}-{name}\"}}"), "ClusterRoleBinding")
+        };
+        let role_name = if kind == "Role" { name.to_string() } else { format!("{ns}-{name}") };
+        apply(format!(
+            "{{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"List\",\"items\":[\
+             {{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"{kind}\",\"metadata\":{meta},\"rules\":{rules}}},\
+             {{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"{binding}\",\"metadata\":{meta},\
+             \"roleRef\":{{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"{kind}\",\"name\":\"{role_name}\"}},\
+             \"subjects\":[{{\"kind\":\"ServiceAccount\",\"namespace\":\"{ns}\",\"name\":\"{sa}\"}}]}}]}}"
+        ));
+    };
+    c.kubectl_ok(
+        &[
+            "create",
+            "clusterrolebinding",
+            &format!("{ns}-victim"),
+            "--clusterrole=cluster-admin",
+            &format!("--serviceaccount={ns}:victim"),
+        ],
+        None,
+    );
+    bind("Role", "podder", "podder", r#"[{"apiGroups":[""],"resources":["pods"],"verbs":["create"]}]"#);
+    bind("Role", "deployer", "deployer", r#"[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["create"]}]"#);
+    bind(
+        "Role",
+        "secretmaker",
+        "secretmaker",
+        r#"[{"apiGroups":[""],"resources":["secrets"],"verbs":["create"]},{"apiGroups":[""],"resources":["secrets"],"verbs":["get"],"resourceNames":["kubectl-sa-path"]}]"#,
+    );
+    let csr_rules = |signer: &str| {
+        format!(
+            r#"[{{"apiGroups":["certificates.k8s.io"],"resources":["certificatesigningrequests"],"verbs":["create","get"]}},{{"apiGroups":["certificates.k8s.io"],"resources":["certificatesigningrequests/approval"],"verbs":["update"]}},{{"apiGroups":["certificates.k8s.io"],"resources":["signers"],"verbs":["approve"],"resourceNames":["{signer}"]}}]"#
+        )
+    };
+    bind("ClusterRole", "csr", "csr", &csr_rules("kubernetes.io/kube-apiserver-client"));
+    bind("ClusterRole", "kubeletcsr", "kubeletcsr", &csr_rules("kubernetes.io/kube-apiserver-client-kubelet"));
+    bind(
+        "Role",
+        "cimp",
+        "cimp",
+        r#"[{"apiGroups":["authentication.k8s.io"],"resources":["serviceaccounts"],"verbs":["impersonate:serviceaccount"],"resourceNames":["victim"]},{"apiGroups":[""],"resources":["secrets"],"verbs":["impersonate-on:serviceaccount:get"],"resourceNames":["victim-token"]}]"#,
+    );
+    bind(
+        "Role",
+        "cimp-no-on",
+        "cimp-no-on",
+        r#"[{"apiGroups":["authentication.k8s.io"],"resources":["serviceaccounts"],"verbs":["impersonate:serviceaccount"],"resourceNames":["victim"]}]"#,
+    );
+    // A legacy token Secret of the victim, and a pod of the victim bound to a node (no kubelet runs it).
+    apply(format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"type\":\"kubernetes.io/service-account-token\",\"metadata\":{{\"name\":\"victim-token\",\"namespace\":\"{ns}\",\"annotations\":{{\"kubernetes.io/service-account.name\":\"victim\"}}}}}}"
+    ));
+    apply(format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"victim-pod\",\"namespace\":\"{ns}\"}},\"spec\":{{\"serviceAccountName\":\"victim\",\"nodeName\":\"{node}\",\"containers\":[{{\"name\":\"c\",\"image\":\"busybox\"}}]}}}}"
+    ));
+    eventually("the token controller filling victim-token", || {
+        !c.kubectl_ok(&["get", "secret", "victim-token", "-n", &ns, "-o", "jsonpath={.data.token}"], None).is_empty()
+    });
+
+    let out = c.kubectl_sa().args(["paths", "-n", &ns, "--to", "cluster-admin", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: BTreeMap<String, &Value> =
+        v["paths"].as_array().unwrap().iter().map(|p| (p["from"]["name"].as_str().unwrap().to_string(), p)).collect();
+    let techniques = |sa: &str| -> Vec<String> {
+        ours.get(sa)
+            .map(|p| {
+                p["steps"].as_array().unwrap().iter().map(|s| s["technique"].as_str().unwrap().to_string()).collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(techniques("podder"), ["P-POD-CREATE"]);
+    assert_eq!(techniques("deployer"), ["P-WORKLOAD-CREATE"]);
+    assert_eq!(techniques("secretmaker"), ["P-SECRET-CREATE"]);
+    assert_eq!(techniques("csr").first().map(String::as_str), Some("P-CSR-CLIENT"));
+    assert_eq!(techniques("kubeletcsr").first().map(String::as_str), Some("P-CSR-KUBELET"));
+    assert_eq!(techniques("cimp"), ["P-CIMP-SA", "P-SECRET-READ"]);
+    assert!(!ours.contains_key("cimp-no-on"), "impersonation without impersonate-on gains nothing: {ours:?}");
+
+    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp"] {
+        assert!(!can_do_everything(c, &["--token", &token_of(c, &ns, sa)]), "{sa} before");
+        c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
+        match execute(c, ours[sa]) {
+            Ok(true) => {}
+            Ok(false) => panic!("{sa}: the gained credentials do not hold cluster-admin: {}", ours[sa]),
+            Err(e) => panic!("{sa}: {e}"),
+        }
+    }
+    // The look-alike's request under impersonation is refused by the API server.
+    let out = run_as(
+        c,
+        &token_of(c, &ns, "cimp-no-on"),
+        &format!("kubectl --as=system:serviceaccount:{ns}:victim get secret victim-token -n {ns}"),
+    );
+    assert!(!out.status.success(), "impersonation without impersonate-on is refused");
+
+    c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
+    c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
+}

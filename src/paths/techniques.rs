@@ -584,6 +584,11 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
         }
     }
 
+    // Under constrained impersonation the impersonator's `impersonate-on` grants may name single objects, so a
+    // hub's all-at-once request can be refused where its members' requests are allowed: decide member by member.
+    if actor.impersonator.is_some() {
+        out = out.into_iter().flat_map(|c| expand_hubs(graph, c)).collect();
+    }
     let mut edges: Vec<Edge> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // Candidates share requests (the same CSR requests for every signer's users and groups): each is decided once.
@@ -611,6 +616,25 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
     edges
 }
 
+/// A candidate into a hub as candidates into the hub's identities (through finer hubs), each decided by the
+/// technique's own preconditions on the merged object (as [`Graph::steps_of`] merges a walk).
+fn expand_hubs(graph: &Graph, c: Candidate) -> Vec<Candidate> {
+    let Vertex::Hub(hub) = &c.to else { return vec![c] };
+    let mut out = Vec::new();
+    for (member, namespace, name) in members_of(graph, hub) {
+        let merged = Candidate {
+            technique: c.technique,
+            to: member,
+            namespace: if namespace.is_empty() { c.namespace.clone() } else { namespace },
+            name: if c.name.is_empty() { name } else { c.name.clone() },
+            variant: c.variant.clone(),
+            needs: None,
+        };
+        out.extend(expand_hubs(graph, merged));
+    }
+    out
+}
+
 /// The requests of a CSR step, whoever the certificate names.
 fn csr_needs(signer: &str) -> Vec<Request> {
     let r = Request::resource;
@@ -622,8 +646,8 @@ fn csr_needs(signer: &str) -> Vec<Request> {
     ]
 }
 
-/// The members of a hub: edges without a technique, each naming the namespace and object it picks.
-pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
+/// The members of a hub, each with the namespace and object it picks (a member may be a finer hub).
+fn members_of(graph: &Graph, hub: &Hub) -> Vec<(Vertex, String, String)> {
     let cluster = graph.cluster;
     let world = &graph.world;
     let mut members: Vec<(Vertex, String, String)> = Vec::new();
@@ -699,6 +723,12 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
             }
         }
     }
+    members
+}
+
+/// The members of a hub: edges without a technique, each naming the namespace and object it picks.
+pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
+    let members = members_of(graph, hub);
     let mut seen = std::collections::HashSet::new();
     let mut edges = Vec::new();
     for (vertex, namespace, name) in members {
@@ -708,6 +738,41 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
         }
     }
     edges
+}
+
+/// A workload of this resource whose pods run as `sa`, as JSON for `kubectl create -f -`.
+fn workload_manifest(resource: &str, sa: &str) -> serde_json::Value {
+    use serde_json::json;
+    let labels = json!({"app": OBJECT_NAME});
+    let pod = |restart: &str| {
+        json!({"serviceAccountName": sa, "restartPolicy": restart,
+               "containers": [{"name": "c", "image": "busybox", "command": ["sleep", "3600"]}]})
+    };
+    let template = |restart: &str| json!({"metadata": {"labels": labels}, "spec": pod(restart)});
+    let (api_version, kind, spec) = match resource {
+        "deployments" => {
+            ("apps/v1", "Deployment", json!({"selector": {"matchLabels": labels}, "template": template("Always")}))
+        }
+        "replicasets" => {
+            ("apps/v1", "ReplicaSet", json!({"selector": {"matchLabels": labels}, "template": template("Always")}))
+        }
+        "statefulsets" => (
+            "apps/v1",
+            "StatefulSet",
+            json!({"serviceName": OBJECT_NAME, "selector": {"matchLabels": labels}, "template": template("Always")}),
+        ),
+        "daemonsets" => {
+            ("apps/v1", "DaemonSet", json!({"selector": {"matchLabels": labels}, "template": template("Always")}))
+        }
+        "jobs" => ("batch/v1", "Job", json!({"template": template("Never")})),
+        "cronjobs" => (
+            "batch/v1",
+            "CronJob",
+            json!({"schedule": "*/1 * * * *", "jobTemplate": {"spec": {"template": template("Never")}}}),
+        ),
+        _ => ("v1", "ReplicationController", json!({"selector": labels, "template": template("Always")})),
+    };
+    json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": OBJECT_NAME}, "spec": spec})
 }
 
 /// The kubectl command that performs a step, as the step's source identity runs it.
@@ -756,14 +821,15 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
         SecretCreate => format!(
             "echo '{{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{{\"name\":\"{name}\",\
              \"annotations\":{{\"kubernetes.io/service-account.name\":\"{sa}\"}}}},\"type\":\"kubernetes.io/service-account-token\"}}' \
-             | {prefix} create -n {ns} -f - && sleep 2 && {prefix} get secret {name} -n {ns} -o jsonpath='{{.data.token}}' | base64 -d"
+             | {prefix} create -n {ns} -f - >/dev/null && for i in $(seq 30); do t=$({prefix} get secret {name} -n {ns} -o jsonpath='{{.data.token}}'); \
+             [ -n \"$t\" ] && break; sleep 1; done && echo \"$t\" | base64 -d"
         ),
         PodCreate => format!(
             "{prefix} run {OBJECT_NAME} -n {ns} --image=busybox --restart=Never --overrides='{{\"spec\":{{\"serviceAccountName\":\"{sa}\"}}}}' -- sleep 3600"
         ),
-        WorkloadCreate => format!(
-            "{prefix} create -n {ns} -f {variant}.yaml  # a {variant} whose pod template has serviceAccountName: {sa}"
-        ),
+        WorkloadCreate => {
+            format!("echo '{}' | {prefix} create -n {ns} -f -", workload_manifest(variant, sa))
+        }
         PodExec => format!("{prefix} exec {name} -n {ns} -- cat /var/run/secrets/kubernetes.io/serviceaccount/token"),
         PodAttach => format!("{prefix} attach {name} -n {ns} -i"),
         PodEphemeral => format!(
@@ -796,7 +862,7 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
             to.namespace
         ),
         NodeServiceAccountToken => format!(
-            "kubectl --client-certificate=node.crt --client-key=node.key create token {sa} -n {} --bound-object-kind=Pod --bound-object-name=<its pod on {}>",
+            "{prefix} create token {sa} -n {} --bound-object-kind=Pod --bound-object-name={name}  # with the credentials of node {}",
             to.namespace, state.identity.name
         ),
         RbacBind => {
@@ -847,8 +913,9 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
             format!(
                 "openssl req -new -newkey rsa:2048 -nodes -keyout k.key -subj '{subj}' -out r.csr && echo \
                  \"{{\\\"apiVersion\\\":\\\"certificates.k8s.io/v1\\\",\\\"kind\\\":\\\"CertificateSigningRequest\\\",\\\"metadata\\\":{{\\\"name\\\":\\\"{name}\\\"}},\
-                 \\\"spec\\\":{{\\\"signerName\\\":\\\"{signer}\\\",\\\"usages\\\":[\\\"client auth\\\"],\\\"request\\\":\\\"$(base64 -w0 r.csr)\\\"}}}}\" | {prefix} create -f - \
-                 && {prefix} certificate approve {name} && {prefix} get csr {name} -o jsonpath='{{.status.certificate}}' | base64 -d > k.crt"
+                 \\\"spec\\\":{{\\\"signerName\\\":\\\"{signer}\\\",\\\"usages\\\":[\\\"digital signature\\\",\\\"key encipherment\\\",\\\"client auth\\\"],\\\"request\\\":\\\"$(base64 -w0 r.csr)\\\"}}}}\" | {prefix} create -f - >/dev/null \
+                 && {prefix} certificate approve {name} && for i in $(seq 30); do c=$({prefix} get csr {name} -o jsonpath='{{.status.certificate}}'); \
+                 [ -n \"$c\" ] && break; sleep 1; done && echo \"$c\" | base64 -d > k.crt"
             )
         }
         AwsAuth => format!(

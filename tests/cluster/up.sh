@@ -194,10 +194,14 @@ start kube-apiserver "$bin/kube-apiserver" \
 # Only controllers that talk to the API server alone; no node, cloud or network controllers.
 controllers=clusterrole-aggregation-controller,serviceaccount-controller,serviceaccount-token-controller
 controllers+=,root-ca-certificate-publisher-controller,namespace-controller,garbage-collector-controller
+# Workloads become pods (paths: a Deployment runs as the ServiceAccount its template names), and approved CSRs
+# are signed with the cluster CA (paths: client certificates).
+controllers+=,deployment-controller,replicaset-controller,certificatesigningrequest-signing-controller
 start kube-controller-manager "$bin/kube-controller-manager" \
   --kubeconfig "$dir/kcm.kubeconfig" --leader-elect=false \
   --bind-address 127.0.0.1 --secure-port "$kcm_port" --cert-dir "$dir/kcm-certs" \
   --service-account-private-key-file "$dir/sa.key" --root-ca-file "$dir/ca.crt" \
+  --cluster-signing-cert-file "$dir/ca.crt" --cluster-signing-key-file "$dir/ca.key" \
   --controllers "$controllers"
 
 # Give the start wrappers a moment to record their pids before anyone reads DIR/pids.
