@@ -238,10 +238,11 @@ fn certificate_kubeconfig(c: &TestCluster, dir: &std::path::Path) -> std::path::
 }
 
 /// Executes a reported path step by step, starting with the ServiceAccount's own token, and returns whether the
-/// credentials at the end (with the last impersonation, if any) may do everything. Pods have no kubelet here:
+/// credentials at the end (with the last impersonation, if any) may make the target request (`kubectl auth can-i`
+/// arguments). Pods have no kubelet here:
 /// for a step that creates a pod or a workload, the stand-in for the kubelet is a token the admin requests bound to
 /// the pod that the API server admitted with the gained ServiceAccount.
-fn execute(c: &TestCluster, path: &Value) -> Result<bool, String> {
+fn execute(c: &TestCluster, path: &Value, target: &[&str]) -> Result<bool, String> {
     let from = &path["from"];
     let (ns, name) = (from["namespace"].as_str().unwrap(), from["name"].as_str().unwrap());
     let dir = tempfile::tempdir().unwrap();
@@ -307,11 +308,41 @@ fn execute(c: &TestCluster, path: &Value) -> Result<bool, String> {
                 );
                 credential = Credential::Token(token.trim().to_string());
             }
+            "P-MAP-MUTATE" => {
+                // Someone else's pod of that ServiceAccount is created (a controller recreating it): admission adds
+                // the container, which runs with the pod's token; the stand-in kubelet requests that token.
+                let mut attempt = 0;
+                let mut pod = String::new();
+                eventually(&format!("a pod of {to_ns}/{to_name} admitted with the added container"), || {
+                    attempt += 1;
+                    pod = format!("kubectl-sa-path-recreated-{attempt}");
+                    let manifest = format!(
+                        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"{pod}\",\"namespace\":\"{to_ns}\"}},\
+                         \"spec\":{{\"serviceAccountName\":\"{to_name}\",\"containers\":[{{\"name\":\"app\",\"image\":\"busybox\"}}]}}}}"
+                    );
+                    let created = c.kubectl_ok(&["create", "-f", "-", "-o", "json"], Some(&manifest));
+                    let v: Value = serde_json::from_str(&created).unwrap();
+                    v["spec"]["containers"].as_array().unwrap().iter().any(|k| k["name"] == "kubectl-sa-path")
+                });
+                let token = c.kubectl_ok(
+                    &[
+                        "create",
+                        "token",
+                        to_name,
+                        "-n",
+                        to_ns,
+                        "--bound-object-kind=Pod",
+                        &format!("--bound-object-name={pod}"),
+                    ],
+                    None,
+                );
+                credential = Credential::Token(token.trim().to_string());
+            }
             "P-RBAC-BIND" | "P-RBAC-ESCALATE" => {}
             other => return Err(format!("{other} is not executable on this cluster")),
         }
     }
-    let mut args: Vec<String> = vec!["auth".into(), "can-i".into(), "*".into(), "*".into()];
+    let mut args: Vec<String> = ["auth", "can-i"].iter().chain(target).map(|a| a.to_string()).collect();
     args.extend(impersonation);
     let out = run_with(
         c,
@@ -329,7 +360,18 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     let node = format!("node-{}", std::process::id());
     c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
     c.kubectl_ok(&["create", "namespace", &ns], None);
-    for sa in ["victim", "podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "cimp-no-on"] {
+    for sa in [
+        "victim",
+        "podder",
+        "deployer",
+        "secretmaker",
+        "csr",
+        "kubeletcsr",
+        "cimp",
+        "cimp-no-on",
+        "mapper",
+        "map-policy-only",
+    ] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
     }
     let apply = |manifest: String| c.kubectl_ok(&["apply", "-f", "-"], Some(&manifest));
@@ -374,6 +416,18 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     bind("ClusterRole", "csr", "csr", &csr_rules("kubernetes.io/kube-apiserver-client"));
     bind("ClusterRole", "kubeletcsr", "kubeletcsr", &csr_rules("kubernetes.io/kube-apiserver-client-kubelet"));
     bind(
+        "ClusterRole",
+        "mapper",
+        "mapper",
+        r#"[{"apiGroups":["admissionregistration.k8s.io"],"resources":["mutatingadmissionpolicies","mutatingadmissionpolicybindings"],"verbs":["create"]}]"#,
+    );
+    bind(
+        "ClusterRole",
+        "map-policy-only",
+        "map-policy-only",
+        r#"[{"apiGroups":["admissionregistration.k8s.io"],"resources":["mutatingadmissionpolicies"],"verbs":["create"]}]"#,
+    );
+    bind(
         "Role",
         "cimp",
         "cimp",
@@ -414,12 +468,26 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     assert_eq!(techniques("csr").first().map(String::as_str), Some("P-CSR-CLIENT"));
     assert_eq!(techniques("kubeletcsr").first().map(String::as_str), Some("P-CSR-KUBELET"));
     assert_eq!(techniques("cimp"), ["P-CIMP-SA", "P-SECRET-READ"]);
+    assert_eq!(techniques("mapper"), ["P-MAP-MUTATE"]);
     assert!(!ours.contains_key("cimp-no-on"), "impersonation without impersonate-on gains nothing: {ours:?}");
+    assert!(!ours.contains_key("map-policy-only"), "a policy without its binding changes nothing: {ours:?}");
 
-    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp"] {
+    let delete_policy = || {
+        c.kubectl_ok(
+            &[
+                "delete",
+                "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
+                "kubectl-sa-path",
+                "--ignore-not-found",
+            ],
+            None,
+        )
+    };
+    delete_policy();
+    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "mapper"] {
         assert!(!can_do_everything(c, &["--token", &token_of(c, &ns, sa)]), "{sa} before");
         c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
-        match execute(c, ours[sa]) {
+        match execute(c, ours[sa], &["*", "*"]) {
             Ok(true) => {}
             Ok(false) => panic!("{sa}: the gained credentials do not hold cluster-admin: {}", ours[sa]),
             Err(e) => panic!("{sa}: {e}"),
@@ -433,6 +501,106 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     );
     assert!(!out.status.success(), "impersonation without impersonate-on is refused");
 
+    // The look-alike cannot write the binding that would make a policy apply: the API server refuses it.
+    let out = run_as(
+        c,
+        &token_of(c, &ns, "map-policy-only"),
+        "echo '{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"MutatingAdmissionPolicyBinding\",\"metadata\":{\"name\":\"nope\"},\"spec\":{\"policyName\":\"nope\"}}' | kubectl create -f -",
+    );
+    assert!(!out.status.success(), "the binding write is refused");
+
+    delete_policy();
     c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
     c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
+}
+
+/// Techniques the executor can run here (no kubelet, no cloud, no webhook server).
+const EXECUTABLE: &[&str] = &[
+    "P-TOKEN-REQUEST",
+    "P-SECRET-READ",
+    "P-SECRET-CREATE",
+    "P-IMP-SA",
+    "P-IMP-USER",
+    "P-IMP-GROUP",
+    "P-CIMP-SA",
+    "P-POD-CREATE",
+    "P-WORKLOAD-CREATE",
+    "P-RBAC-BIND",
+    "P-RBAC-ESCALATE",
+    "P-CSR-CLIENT",
+    "P-CSR-KUBELET",
+    "P-NODE-SA-TOKEN",
+    "P-MAP-MUTATE",
+];
+
+/// Removes what a path's steps create, so that the next path can create it again.
+fn clean_step_objects(c: &TestCluster) {
+    let _ = c
+        .kubectl()
+        .args([
+            "delete",
+            "clusterrolebinding,csr,mutatingadmissionpolicybinding,mutatingadmissionpolicy",
+            "kubectl-sa-path",
+        ])
+        .args(["--ignore-not-found", "--wait=false"])
+        .output();
+    let _ = c
+        .kubectl()
+        .args(["delete", "rolebinding,secret,pod,deployment,replicaset,statefulset,job,replicationcontroller", "-A"])
+        .args(["--field-selector=metadata.name=kubectl-sa-path", "--ignore-not-found", "--wait=false"])
+        .output();
+}
+
+#[test]
+fn paths_reported_on_generated_worlds_run_step_by_step() {
+    // A cluster of its own: executing paths rewrites the worlds' roles and bindings.
+    let owned = support::cluster::OwnedCluster::start("");
+    let c = &owned.cluster;
+    let mut executed = 0;
+    // The benchmark worlds' generator at 1/200 of the 1x size (10 namespaces, 100 ServiceAccounts): its rules are
+    // realistic enough to hold paths, unlike the differential worlds' random ones.
+    for seed in [5, 6] {
+        let w = support::world::World::generate_sized(seed, &support::world::Size::scaled(0.005));
+        let ns = w.service_accounts[0].0.clone();
+        c.kubectl_ok(&["apply", "-f", "-"], Some(&w.manifest()));
+        let target = format!("get secrets -n {ns}");
+        let out = c.kubectl_sa().args(["paths", "-A", "--to", &target, "-o", "json"]).output().unwrap();
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let world_sas: std::collections::BTreeSet<(String, String)> = w.service_accounts.iter().cloned().collect();
+        // One path per distinct technique sequence, among the world's ServiceAccounts' paths that run here.
+        let mut sample: BTreeMap<Vec<String>, &Value> = BTreeMap::new();
+        for p in v["paths"].as_array().unwrap() {
+            let from =
+                (p["from"]["namespace"].as_str().unwrap().to_string(), p["from"]["name"].as_str().unwrap().to_string());
+            let techniques: Vec<String> =
+                p["steps"].as_array().unwrap().iter().map(|s| s["technique"].as_str().unwrap().to_string()).collect();
+            if world_sas.contains(&from)
+                && !techniques.is_empty()
+                && techniques.iter().all(|t| EXECUTABLE.contains(&t.as_str()))
+            {
+                sample.entry(techniques).or_insert(p);
+            }
+        }
+        for (techniques, path) in sample.iter().take(6) {
+            clean_step_objects(c);
+            let from =
+                format!("{}/{}", path["from"]["namespace"].as_str().unwrap(), path["from"]["name"].as_str().unwrap());
+            match execute(c, path, &["get", "secrets", "-n", &ns]) {
+                Ok(true) => {
+                    eprintln!("seed {seed}: {from} -> {target}: {techniques:?} executed");
+                    executed += 1
+                }
+                Ok(false) => {
+                    panic!("seed {seed}: {from} {techniques:?}: the gained credentials cannot {target}: {path}")
+                }
+                Err(e) => panic!("seed {seed}: {from} {techniques:?}: {e}"),
+            }
+        }
+    }
+    assert!(executed >= 3, "the worlds gave {executed} executable paths: too few to sample");
 }

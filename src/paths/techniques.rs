@@ -473,9 +473,9 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
     // now on, which then runs with their ServiceAccount (the input's pods: their controllers recreate them).
     if !world.pods_by_namespace.is_empty() {
         let needs = preconditions(Technique::WebhookMutate, &state, &Edge::default());
-        out.push(hub(Technique::WebhookMutate, Hub::Pods { namespace: None }, "", OBJECT_NAME, "", needs));
+        out.push(hub(Technique::WebhookMutate, Hub::Pods { namespace: None }, "", "", "", needs));
         let needs = preconditions(Technique::MapMutate, &state, &Edge::default());
-        out.push(hub(Technique::MapMutate, Hub::Pods { namespace: None }, "", OBJECT_NAME, "", needs));
+        out.push(hub(Technique::MapMutate, Hub::Pods { namespace: None }, "", "", "", needs));
     }
     // The Node authorizer: a node may create tokens for the ServiceAccounts of the pods bound to it. Impersonated
     // in a constrained mode, the impersonator must also be allowed `impersonate-on` for each token request.
@@ -740,6 +740,32 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
     edges
 }
 
+/// A MutatingAdmissionPolicy and its binding that add a container to every pod created in `namespace`.
+fn mutating_policy(namespace: &str) -> serde_json::Value {
+    use serde_json::json;
+    let meta = json!({"name": OBJECT_NAME});
+    let container = r#"Object.spec.containers{name: "kubectl-sa-path", image: "busybox", command: ["sleep", "3600"]}"#;
+    let policy = json!({
+        "apiVersion": format!("{ADMISSION_GROUP}/v1"), "kind": "MutatingAdmissionPolicy", "metadata": meta,
+        "spec": {
+            "matchConstraints": {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}},
+                "resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["pods"]}]
+            },
+            "failurePolicy": "Ignore",
+            "reinvocationPolicy": "Never",
+            "mutations": [{"patchType": "JSONPatch", "jsonPatch": {
+                "expression": format!("[JSONPatch{{op: \"add\", path: \"/spec/containers/-\", value: {container}}}]")
+            }}]
+        }
+    });
+    let binding = json!({
+        "apiVersion": format!("{ADMISSION_GROUP}/v1"), "kind": "MutatingAdmissionPolicyBinding", "metadata": meta,
+        "spec": {"policyName": OBJECT_NAME}
+    });
+    json!({"apiVersion": "v1", "kind": "List", "items": [policy, binding]})
+}
+
 /// A workload of this resource whose pods run as `sa`, as JSON for `kubectl create -f -`.
 fn workload_manifest(resource: &str, sa: &str) -> serde_json::Value {
     use serde_json::json;
@@ -848,14 +874,13 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
             to.name
         ),
         WebhookMutate => format!(
-            "{prefix} create -f mutating-webhook.yaml  # a MutatingWebhookConfiguration on pod CREATE, served by you, that adds \
-             a container to the next pod of {}/{sa}",
-            to.namespace
+            "{prefix} create -f mutating-webhook.yaml  # a MutatingWebhookConfiguration for pod CREATE in namespace {ns}, served by \
+             you, that adds a container; the next pod like {ns}/{name} (its controller recreates it) runs it as {sa}"
         ),
         MapMutate => format!(
-            "{prefix} create -f policy.yaml -f binding.yaml  # a MutatingAdmissionPolicy and its binding that add a container \
-             to the next pod of {}/{sa}",
-            to.namespace
+            "echo '{}' | {prefix} create -f - >/dev/null  # the next pod like {ns}/{name} (its controller recreates it) runs the added \
+             container as {sa}",
+            mutating_policy(ns)
         ),
         NodeProxy => format!(
             "{prefix} get --raw /api/v1/nodes/{name}/proxy/runningpods/  # then the kubelet's /exec into a pod of {}/{sa}",

@@ -196,7 +196,8 @@ controllers=clusterrole-aggregation-controller,serviceaccount-controller,service
 controllers+=,root-ca-certificate-publisher-controller,namespace-controller,garbage-collector-controller
 # Workloads become pods (paths: a Deployment runs as the ServiceAccount its template names), and approved CSRs
 # are signed with the cluster CA (paths: client certificates).
-controllers+=,deployment-controller,replicaset-controller,certificatesigningrequest-signing-controller
+controllers+=,deployment-controller,replicaset-controller,statefulset-controller,job-controller
+controllers+=,replicationcontroller-controller,certificatesigningrequest-signing-controller
 start kube-controller-manager "$bin/kube-controller-manager" \
   --kubeconfig "$dir/kcm.kubeconfig" --leader-elect=false \
   --bind-address 127.0.0.1 --secure-port "$kcm_port" --cert-dir "$dir/kcm-certs" \
