@@ -354,7 +354,7 @@ fn execute(c: &TestCluster, path: &Value, target: &[&str]) -> Result<bool, Strin
 }
 
 #[test]
-fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_as_reported() {
+fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported() {
     let c = cluster();
     let ns = format!("paths2-{}", std::process::id());
     let node = format!("node-{}", std::process::id());
@@ -371,6 +371,8 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
         "cimp-no-on",
         "mapper",
         "map-policy-only",
+        "impuser",
+        "impgroup",
     ] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
     }
@@ -415,6 +417,29 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     };
     bind("ClusterRole", "csr", "csr", &csr_rules("kubernetes.io/kube-apiserver-client"));
     bind("ClusterRole", "kubeletcsr", "kubeletcsr", &csr_rules("kubernetes.io/kube-apiserver-client-kubelet"));
+    let root = format!("root-{}", std::process::id());
+    c.kubectl_ok(
+        &[
+            "create",
+            "clusterrolebinding",
+            &format!("{ns}-root"),
+            "--clusterrole=cluster-admin",
+            &format!("--user={root}"),
+        ],
+        None,
+    );
+    bind(
+        "ClusterRole",
+        "impuser",
+        "impuser",
+        &format!(r#"[{{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"],"resourceNames":["{root}"]}}]"#),
+    );
+    bind(
+        "ClusterRole",
+        "impgroup",
+        "impgroup",
+        r#"[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"],"resourceNames":["someone"]},{"apiGroups":[""],"resources":["groups"],"verbs":["impersonate"],"resourceNames":["system:masters"]}]"#,
+    );
     bind(
         "ClusterRole",
         "mapper",
@@ -469,6 +494,8 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
     assert_eq!(techniques("kubeletcsr").first().map(String::as_str), Some("P-CSR-KUBELET"));
     assert_eq!(techniques("cimp"), ["P-CIMP-SA", "P-SECRET-READ"]);
     assert_eq!(techniques("mapper"), ["P-MAP-MUTATE"]);
+    assert_eq!(techniques("impuser"), ["P-IMP-USER"]);
+    assert_eq!(techniques("impgroup"), ["P-IMP-GROUP"]);
     assert!(!ours.contains_key("cimp-no-on"), "impersonation without impersonate-on gains nothing: {ours:?}");
     assert!(!ours.contains_key("map-policy-only"), "a policy without its binding changes nothing: {ours:?}");
 
@@ -484,7 +511,7 @@ fn pods_workloads_token_secrets_certificates_and_constrained_impersonation_run_a
         )
     };
     delete_policy();
-    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "mapper"] {
+    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "mapper", "impuser", "impgroup"] {
         assert!(!can_do_everything(c, &["--token", &token_of(c, &ns, sa)]), "{sa} before");
         c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
         match execute(c, ours[sa], &["*", "*"]) {

@@ -256,3 +256,18 @@ fn audit_gives_each_finding_the_steps_to_cluster_admin() {
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(table.contains("cluster-admin in 2 steps") && table.contains("holds cluster-admin"), "{table}");
 }
+
+#[test]
+fn docs_describe_every_technique_in_order() {
+    let ids: Vec<String> = kubectl_sa::paths::Technique::ALL
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap().as_str().unwrap().to_string())
+        .collect();
+    let doc = std::fs::read_to_string("docs/paths.md").unwrap();
+    let rows: Vec<String> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| P-"))
+        .map(|l| format!("P-{}", l.split(' ').next().unwrap()))
+        .collect();
+    assert_eq!(rows, ids, "docs/paths.md's technique table lists every technique, in order");
+}

@@ -67,6 +67,38 @@ pub enum Technique {
     AwsAuth,
 }
 
+impl Technique {
+    /// Every technique, in the order of docs/paths.md.
+    pub const ALL: &[Technique] = &[
+        Technique::ImpersonateUser,
+        Technique::ImpersonateGroup,
+        Technique::ImpersonateServiceAccount,
+        Technique::ConstrainedUserInfo,
+        Technique::ConstrainedServiceAccount,
+        Technique::ConstrainedArbitraryNode,
+        Technique::ConstrainedAssociatedNode,
+        Technique::TokenRequest,
+        Technique::SecretRead,
+        Technique::SecretCreate,
+        Technique::PodCreate,
+        Technique::WorkloadCreate,
+        Technique::PodExec,
+        Technique::PodAttach,
+        Technique::PodEphemeral,
+        Technique::PodUpdate,
+        Technique::NodeProxy,
+        Technique::NodeTakeover,
+        Technique::NodeServiceAccountToken,
+        Technique::RbacBind,
+        Technique::RbacEscalate,
+        Technique::CsrClient,
+        Technique::CsrKubelet,
+        Technique::WebhookMutate,
+        Technique::MapMutate,
+        Technique::AwsAuth,
+    ];
+}
+
 /// Workload controllers whose pods run as a ServiceAccount their spec names: (group, resource).
 pub const WORKLOADS: &[(&str, &str)] = &[
     ("apps", "deployments"),
@@ -168,7 +200,11 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
                 r("get", CSR_GROUP, "certificatesigningrequests", "", name, ""),
             ]
         }
-        AwsAuth => vec![r(&e.variant, "", "configmaps", "", "aws-auth", "kube-system")],
+        // `kubectl edit` reads the ConfigMap first.
+        AwsAuth => vec![
+            r(&e.variant, "", "configmaps", "", "aws-auth", "kube-system"),
+            r("get", "", "configmaps", "", "aws-auth", "kube-system"),
+        ],
     }
 }
 
