@@ -1273,6 +1273,16 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
 
 /// Runs the catalogue on every ServiceAccount of the cluster up to the severities' fixed point.
 pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
+    // The escalation paths of every ServiceAccount shown, searched first: the search's graph is freed before the
+    // catalogue's facts are built, so the two never take memory at once.
+    let starts: Vec<(String, String)> = cluster
+        .service_accounts
+        .keys()
+        .filter(|(namespace, name)| options.shows(&SaRef { namespace: namespace.clone(), name: name.clone() }))
+        .cloned()
+        .collect();
+    let steps_to_cluster_admin =
+        crate::paths::steps_to(cluster, crate::paths::Target::ClusterAdmin, &starts, crate::paths::DEFAULT_MAX_STEPS);
     let sas = sa_names(cluster);
     let mut pods_by_ns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut pods_by_sa: HashMap<(&str, &str), usize> = HashMap::new();
@@ -1386,17 +1396,6 @@ pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
     let privileged_namespaces = ctx.privileged.iter().cloned().collect();
     let mut everyone: Vec<Finding> = sa25(cluster).into_iter().filter(|f| options.shows_everyone(f)).collect();
     sort_findings(&mut everyone);
-    // One search for every shown ServiceAccount that exists and has a finding.
-    let starts: Vec<(String, String)> = order
-        .iter()
-        .map(|&(_, i, _)| &facts[i])
-        .filter(|f| f.exists)
-        .map(|f| (f.sa.namespace.clone(), f.sa.name.clone()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let steps_to_cluster_admin =
-        crate::paths::steps_to(cluster, crate::paths::Target::ClusterAdmin, &starts, crate::paths::DEFAULT_MAX_STEPS);
     Audit {
         cluster,
         facts,

@@ -29,58 +29,71 @@ pub enum IdentityKind {
     Node,
 }
 
-/// An identity as the JSON contract prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// An identity along a path. Its groups follow from its kind (they are computed, not stored: the search holds
+/// hundreds of thousands of identities).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Identity {
     pub kind: IdentityKind,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
     pub name: String,
     /// The username asserted with a Group (impersonation and certificates need one).
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub user: String,
-    pub groups: Vec<String>,
+}
+
+/// The JSON contract's shape of an identity.
+#[derive(Serialize)]
+struct IdentityView<'a> {
+    kind: IdentityKind,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    namespace: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    user: &'a str,
+    groups: Vec<String>,
+}
+
+impl Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        IdentityView {
+            kind: self.kind,
+            namespace: &self.namespace,
+            name: &self.name,
+            user: &self.user,
+            groups: self.groups(),
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Identity {
+    fn of(kind: IdentityKind, namespace: &str, name: &str, user: &str) -> Self {
+        Identity { kind, namespace: namespace.into(), name: name.into(), user: user.into() }
+    }
+
     pub fn service_account(namespace: &str, name: &str) -> Self {
-        let user = UserInfo::service_account(namespace, name);
-        Identity {
-            kind: IdentityKind::ServiceAccount,
-            namespace: namespace.into(),
-            name: name.into(),
-            user: String::new(),
-            groups: user.groups,
-        }
+        Identity::of(IdentityKind::ServiceAccount, namespace, name, "")
     }
 
     pub fn user(name: &str) -> Self {
-        Identity {
-            kind: IdentityKind::User,
-            namespace: String::new(),
-            name: name.into(),
-            user: String::new(),
-            groups: vec![AUTHENTICATED_GROUP.into()],
-        }
+        Identity::of(IdentityKind::User, "", name, "")
     }
 
     pub fn group(user: &str, group: &str) -> Self {
-        Identity {
-            kind: IdentityKind::Group,
-            namespace: String::new(),
-            name: group.into(),
-            user: user.into(),
-            groups: vec![group.into(), AUTHENTICATED_GROUP.into()],
-        }
+        Identity::of(IdentityKind::Group, "", group, user)
     }
 
     pub fn node(name: &str) -> Self {
-        Identity {
-            kind: IdentityKind::Node,
-            namespace: String::new(),
-            name: name.into(),
-            user: String::new(),
-            groups: vec!["system:nodes".into(), AUTHENTICATED_GROUP.into()],
+        Identity::of(IdentityKind::Node, "", name, "")
+    }
+
+    /// The groups the authorizer sees: a ServiceAccount's three, a node's `system:nodes`, an asserted group, each
+    /// with `system:authenticated`.
+    pub fn groups(&self) -> Vec<String> {
+        match self.kind {
+            IdentityKind::ServiceAccount => UserInfo::service_account(&self.namespace, &self.name).groups,
+            IdentityKind::User => vec![AUTHENTICATED_GROUP.into()],
+            IdentityKind::Group => vec![self.name.clone(), AUTHENTICATED_GROUP.into()],
+            IdentityKind::Node => vec!["system:nodes".into(), AUTHENTICATED_GROUP.into()],
         }
     }
 
@@ -92,7 +105,7 @@ impl Identity {
             IdentityKind::Group => self.user.clone(),
             IdentityKind::Node => format!("system:node:{}", self.name),
         };
-        UserInfo { username, groups: self.groups.clone(), ..Default::default() }
+        UserInfo { username, groups: self.groups(), ..Default::default() }
     }
 }
 
@@ -196,19 +209,19 @@ pub struct Edge {
     /// The object the technique acts on: a namespace, a name and a variant (e.g. which workload resource).
     pub namespace: String,
     pub name: String,
-    pub variant: String,
+    pub variant: &'static str,
 }
 
 /// The explored graph.
 pub struct Graph<'a> {
     pub cluster: &'a Cluster,
     pub target: Target,
-    pub vertices: Vec<Vertex>,
+    /// Every vertex once, numbered in the order it was met.
+    pub vertices: indexmap::IndexSet<Vertex>,
     /// Out-edges, filled when a vertex is expanded.
     pub edges: Vec<Vec<Edge>>,
     expanded: Vec<bool>,
     holds: Vec<Option<bool>>,
-    index: HashMap<Vertex, usize>,
     world: World,
 }
 
@@ -359,26 +372,22 @@ impl<'a> Graph<'a> {
         Graph {
             cluster,
             target,
-            vertices: Vec::new(),
+            vertices: indexmap::IndexSet::new(),
             edges: Vec::new(),
             expanded: Vec::new(),
             holds: Vec::new(),
-            index: HashMap::new(),
             world,
         }
     }
 
     /// The vertex's number, added if new.
     pub fn intern(&mut self, vertex: Vertex) -> usize {
-        if let Some(&i) = self.index.get(&vertex) {
-            return i;
+        let (i, added) = self.vertices.insert_full(vertex);
+        if added {
+            self.edges.push(Vec::new());
+            self.expanded.push(false);
+            self.holds.push(None);
         }
-        let i = self.vertices.len();
-        self.vertices.push(vertex.clone());
-        self.edges.push(Vec::new());
-        self.expanded.push(false);
-        self.holds.push(None);
-        self.index.insert(vertex, i);
         i
     }
 

@@ -147,7 +147,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         }
         ConstrainedAssociatedNode => vec![r("impersonate:associated-node", AUTHN_GROUP, "nodes", "", "*", "")],
         TokenRequest => vec![r("create", "", "serviceaccounts", "token", &to.identity.name, &to.identity.namespace)],
-        SecretRead => match e.variant.as_str() {
+        SecretRead => match e.variant {
             "list" => vec![r("list", "", "secrets", "", "", ns)],
             _ => vec![r("get", "", "secrets", "", name, ns)],
         },
@@ -159,10 +159,10 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         }
         PodExec => vec![r("create", "", "pods", "exec", name, ns)],
         PodAttach => vec![r("create", "", "pods", "attach", name, ns)],
-        PodEphemeral => vec![r(&e.variant, "", "pods", "ephemeralcontainers", name, ns)],
+        PodEphemeral => vec![r(e.variant, "", "pods", "ephemeralcontainers", name, ns)],
         // `kubectl patch` reads the pod first.
         PodUpdate => vec![r("patch", "", "pods", "", name, ns), r("get", "", "pods", "", name, ns)],
-        NodeProxy => vec![r(&e.variant, "", "nodes", "proxy", name, "")],
+        NodeProxy => vec![r(e.variant, "", "nodes", "proxy", name, "")],
         NodeTakeover => vec![r("create", "", "pods", "", "", ns)],
         WebhookMutate => vec![r("create", ADMISSION_GROUP, "mutatingwebhookconfigurations", "", "", "")],
         MapMutate => vec![
@@ -176,7 +176,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
                 r("create", RBAC_GROUP, "clusterrolebindings", "", "", ""),
             ],
             _ => vec![
-                r("bind", RBAC_GROUP, &e.variant, "", name, ns),
+                r("bind", RBAC_GROUP, e.variant, "", name, ns),
                 r("create", RBAC_GROUP, "rolebindings", "", "", ns),
             ],
         },
@@ -184,7 +184,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
             let resource = if ns.is_empty() { "clusterroles" } else { "roles" };
             let mut needs = vec![
                 r("escalate", RBAC_GROUP, resource, "", name, ns),
-                r(&e.variant, RBAC_GROUP, resource, "", name, ns),
+                r(e.variant, RBAC_GROUP, resource, "", name, ns),
             ];
             // `kubectl patch` reads the object first; the update is made with `kubectl replace --raw`, which does not.
             if e.variant == "patch" {
@@ -194,7 +194,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         }
         CsrClient | CsrKubelet => {
             vec![
-                r("approve", CSR_GROUP, "signers", "", &e.variant, ""),
+                r("approve", CSR_GROUP, "signers", "", e.variant, ""),
                 r("create", CSR_GROUP, "certificatesigningrequests", "", "", ""),
                 r("update", CSR_GROUP, "certificatesigningrequests", "approval", name, ""),
                 r("get", CSR_GROUP, "certificatesigningrequests", "", name, ""),
@@ -202,7 +202,7 @@ pub fn preconditions(technique: Technique, to: &State, e: &Edge) -> Vec<Request>
         }
         // `kubectl edit` reads the ConfigMap first.
         AwsAuth => vec![
-            r(&e.variant, "", "configmaps", "", "aws-auth", "kube-system"),
+            r(e.variant, "", "configmaps", "", "aws-auth", "kube-system"),
             r("get", "", "configmaps", "", "aws-auth", "kube-system"),
         ],
     }
@@ -214,7 +214,7 @@ struct Candidate {
     to: Vertex,
     namespace: String,
     name: String,
-    variant: String,
+    variant: &'static str,
     /// The requests that decide it; None: the technique's [`preconditions`] for an identity target.
     needs: Option<Vec<Request>>,
 }
@@ -240,20 +240,20 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
     let constrained = |identity: Identity, mode| {
         Vertex::Identity(State { identity, held: Held::Impersonated { by: Some(s), mode }, augmented: None })
     };
-    let hub = |technique, h: Hub, ns: &str, name: &str, variant: &str, needs: Vec<Request>| Candidate {
+    let hub = |technique, h: Hub, ns: &str, name: &str, variant: &'static str, needs: Vec<Request>| Candidate {
         technique,
         to: Vertex::Hub(h),
         namespace: ns.into(),
         name: name.into(),
-        variant: variant.into(),
+        variant,
         needs: Some(needs),
     };
-    let direct = |technique, to: Vertex, ns: &str, name: &str, variant: &str| Candidate {
+    let direct = |technique, to: Vertex, ns: &str, name: &str, variant: &'static str| Candidate {
         technique,
         to,
         namespace: ns.into(),
         name: name.into(),
-        variant: variant.into(),
+        variant,
         needs: None,
     };
     let anywhere = |a: &Access| a.cluster || !a.namespaces.is_empty() || !a.names.is_empty();
@@ -663,7 +663,7 @@ fn expand_hubs(graph: &Graph, c: Candidate) -> Vec<Candidate> {
             to: member,
             namespace: if namespace.is_empty() { c.namespace.clone() } else { namespace },
             name: if c.name.is_empty() { name } else { c.name.clone() },
-            variant: c.variant.clone(),
+            variant: c.variant,
             needs: None,
         };
         out.extend(expand_hubs(graph, merged));
@@ -770,7 +770,7 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
     for (vertex, namespace, name) in members {
         let to = graph.intern(vertex);
         if seen.insert(to) {
-            edges.push(Edge { technique: None, to, namespace, name, variant: String::new() });
+            edges.push(Edge { technique: None, to, namespace, name, variant: "" });
         }
     }
     edges
@@ -878,7 +878,7 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
             )
         }
         TokenRequest => format!("{prefix} create token {sa} -n {ns}"),
-        SecretRead if variant == "list" => format!("{prefix} get secrets -n {ns} -o json  # the token of {name}"),
+        SecretRead if *variant == "list" => format!("{prefix} get secrets -n {ns} -o json  # the token of {name}"),
         SecretRead => format!("{prefix} get secret {name} -n {ns} -o jsonpath='{{.data.token}}' | base64 -d"),
         SecretCreate => format!(
             "echo '{{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{{\"name\":\"{name}\",\
@@ -934,7 +934,7 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
                 format!("{prefix} create rolebinding {OBJECT_NAME} -n {ns} --clusterrole={name} {}", subject(holder))
             }
         }
-        RbacEscalate if variant == "update" => {
+        RbacEscalate if *variant == "update" => {
             let role = if ns.is_empty() {
                 graph.cluster.cluster_roles.get(name.as_str())
             } else {
