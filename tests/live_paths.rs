@@ -255,7 +255,39 @@ fn execute(c: &TestCluster, path: &Value, target: &[&str]) -> Result<bool, Strin
         let (to_ns, to_name) = (to["namespace"].as_str().unwrap_or(""), to["name"].as_str().unwrap());
         if technique.starts_with("P-CIMP-") {
             // The command is a template: the next step's command carries the --as.
-            impersonation = vec!["--as".into(), format!("system:serviceaccount:{to_ns}:{to_name}")];
+            let username = match to["kind"].as_str().unwrap() {
+                "ServiceAccount" => format!("system:serviceaccount:{to_ns}:{to_name}"),
+                "Node" => format!("system:node:{to_name}"),
+                _ => to_name.to_string(),
+            };
+            impersonation = vec!["--as".into(), username];
+            if technique == "P-CIMP-ASSOCIATED-NODE" {
+                // The requester's credential is the token mounted in its pod on that node: pod-bound, naming the
+                // node. The stand-in kubelet requests it.
+                let out = c.kubectl_ok(&["get", "pods", "-n", ns, "-o", "json"], None);
+                let pods: Value = serde_json::from_str(&out).unwrap();
+                let pod = pods["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| p["spec"]["serviceAccountName"] == name && p["spec"]["nodeName"] == to_name)
+                    .and_then(|p| p["metadata"]["name"].as_str())
+                    .ok_or_else(|| format!("no pod of {ns}/{name} on {to_name}"))?
+                    .to_string();
+                let token = c.kubectl_ok(
+                    &[
+                        "create",
+                        "token",
+                        name,
+                        "-n",
+                        ns,
+                        "--bound-object-kind=Pod",
+                        &format!("--bound-object-name={pod}"),
+                    ],
+                    None,
+                );
+                credential = Credential::Token(token.trim().to_string());
+            }
             continue;
         }
         let out = run_with(c, &credential, dir.path(), command);
@@ -315,7 +347,7 @@ fn execute(c: &TestCluster, path: &Value, target: &[&str]) -> Result<bool, Strin
                 let mut pod = String::new();
                 eventually(&format!("a pod of {to_ns}/{to_name} admitted with the added container"), || {
                     attempt += 1;
-                    pod = format!("kubectl-sa-path-recreated-{attempt}");
+                    pod = format!("kubectl-sa-path-recreated-{}-{attempt}", std::process::id());
                     let manifest = format!(
                         "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"{pod}\",\"namespace\":\"{to_ns}\"}},\
                          \"spec\":{{\"serviceAccountName\":\"{to_name}\",\"containers\":[{{\"name\":\"app\",\"image\":\"busybox\"}}]}}}}"
@@ -373,6 +405,9 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         "map-policy-only",
         "impuser",
         "impgroup",
+        "cimpuser",
+        "cimpnode",
+        "agent",
     ] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
     }
@@ -440,6 +475,29 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         "impgroup",
         r#"[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"],"resourceNames":["someone"]},{"apiGroups":[""],"resources":["groups"],"verbs":["impersonate"],"resourceNames":["system:masters"]}]"#,
     );
+    // Constrained impersonation of a user and of nodes, allowed only the token request the next step makes.
+    bind(
+        "ClusterRole",
+        "cimpuser",
+        "cimpuser",
+        &format!(
+            r#"[{{"apiGroups":["authentication.k8s.io"],"resources":["users"],"verbs":["impersonate:user-info"],"resourceNames":["{root}"]}},{{"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["impersonate-on:user-info:create"],"resourceNames":["victim"]}}]"#
+        ),
+    );
+    bind(
+        "ClusterRole",
+        "cimpnode",
+        "cimpnode",
+        &format!(
+            r#"[{{"apiGroups":["authentication.k8s.io"],"resources":["nodes"],"verbs":["impersonate:arbitrary-node"],"resourceNames":["{node}"]}},{{"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["impersonate-on:arbitrary-node:create"],"resourceNames":["victim"]}}]"#
+        ),
+    );
+    bind(
+        "ClusterRole",
+        "agent",
+        "agent",
+        r#"[{"apiGroups":["authentication.k8s.io"],"resources":["nodes"],"verbs":["impersonate:associated-node"]},{"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["impersonate-on:associated-node:create"],"resourceNames":["victim"]}]"#,
+    );
     bind(
         "ClusterRole",
         "mapper",
@@ -471,6 +529,9 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
     apply(format!(
         "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"victim-pod\",\"namespace\":\"{ns}\"}},\"spec\":{{\"serviceAccountName\":\"victim\",\"nodeName\":\"{node}\",\"containers\":[{{\"name\":\"c\",\"image\":\"busybox\"}}]}}}}"
     ));
+    apply(format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"agent-pod\",\"namespace\":\"{ns}\"}},\"spec\":{{\"serviceAccountName\":\"agent\",\"nodeName\":\"{node}\",\"containers\":[{{\"name\":\"c\",\"image\":\"busybox\"}}]}}}}"
+    ));
     eventually("the token controller filling victim-token", || {
         !c.kubectl_ok(&["get", "secret", "victim-token", "-n", &ns, "-o", "jsonpath={.data.token}"], None).is_empty()
     });
@@ -496,6 +557,9 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
     assert_eq!(techniques("mapper"), ["P-MAP-MUTATE"]);
     assert_eq!(techniques("impuser"), ["P-IMP-USER"]);
     assert_eq!(techniques("impgroup"), ["P-IMP-GROUP"]);
+    assert_eq!(techniques("cimpuser"), ["P-CIMP-USER-INFO", "P-TOKEN-REQUEST"]);
+    assert_eq!(techniques("cimpnode"), ["P-CIMP-ARBITRARY-NODE", "P-NODE-SA-TOKEN"]);
+    assert_eq!(techniques("agent"), ["P-CIMP-ASSOCIATED-NODE", "P-NODE-SA-TOKEN"]);
     assert!(!ours.contains_key("cimp-no-on"), "impersonation without impersonate-on gains nothing: {ours:?}");
     assert!(!ours.contains_key("map-policy-only"), "a policy without its binding changes nothing: {ours:?}");
 
@@ -511,7 +575,20 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         )
     };
     delete_policy();
-    for sa in ["podder", "deployer", "secretmaker", "csr", "kubeletcsr", "cimp", "mapper", "impuser", "impgroup"] {
+    for sa in [
+        "podder",
+        "deployer",
+        "secretmaker",
+        "csr",
+        "kubeletcsr",
+        "cimp",
+        "mapper",
+        "impuser",
+        "impgroup",
+        "cimpuser",
+        "cimpnode",
+        "agent",
+    ] {
         assert!(!can_do_everything(c, &["--token", &token_of(c, &ns, sa)]), "{sa} before");
         c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
         match execute(c, ours[sa], &["*", "*"]) {

@@ -59,6 +59,15 @@ const LOOK_ALIKES: &[&str] = &[
     "a/cimp-user-no-on",
     "a/cimp-node-no-on",
     "ops/agent-no-on",
+    // a token for a ServiceAccount that holds nothing; a token Secret it cannot read back; a Deployment in a
+    // namespace whose ServiceAccounts hold nothing; `get` on pods/exec; the kubelet API of a node whose pods hold
+    // nothing; a group without a username to assert it with
+    "a/token-harmless",
+    "a/secret-create-no-get",
+    "a/deploy-create-harmless",
+    "a/exec-get",
+    "a/node-proxy-harmless",
+    "a/imp-group-no-user",
 ];
 
 #[test]
@@ -113,6 +122,14 @@ fn every_technique_fires_and_no_look_alike_does() {
     // Constrained impersonation limited to `get configmaps` cannot: impersonate-on never names every verb at once.
     assert!(!got.contains_key("a/cimp-cm"));
     assert_eq!(got.len(), expected.len(), "nothing else: {got:?}");
+    // Between them, the fixture's paths (and the request target of a/cimp-cm) use every technique.
+    let mut used: std::collections::BTreeSet<String> = got.values().flatten().cloned().collect();
+    used.insert("P-CIMP-SA".into());
+    let all: std::collections::BTreeSet<String> = kubectl_sa::paths::Technique::ALL
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap().as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(used, all, "every technique fires in the fixture");
 }
 
 #[test]

@@ -525,13 +525,13 @@ pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
                 out.push(hub(Technique::NodeServiceAccountToken, h, "", "", "", Vec::new()));
             }
             Some(_) => {
-                for (ns, _, sa) in pods {
+                for (ns, pod, sa) in pods {
                     let token = r("create", "", "serviceaccounts", "token", sa, ns);
                     if actor.impersonator_allows(&token) == Some(true) {
                         let to = held(Identity::service_account(ns, sa));
                         out.push(Candidate {
                             needs: Some(Vec::new()),
-                            ..direct(Technique::NodeServiceAccountToken, to, ns, sa, "")
+                            ..direct(Technique::NodeServiceAccountToken, to, ns, pod, "")
                         });
                     }
                 }
