@@ -203,6 +203,10 @@ enum Credential {
     Certificate(std::path::PathBuf),
 }
 
+/// The test webhook server's URL and CA bundle, for a step that installs a mutating webhook (its command reads them
+/// from WEBHOOK_URL and WEBHOOK_CA_BUNDLE).
+static WEBHOOK: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+
 /// Runs `command` by sh as printed, every `kubectl` in it with the credential, in `dir`.
 fn run_with(c: &TestCluster, credential: &Credential, dir: &std::path::Path, command: &str) -> Output {
     let (kubeconfig, token) = match credential {
@@ -211,9 +215,12 @@ fn run_with(c: &TestCluster, credential: &Credential, dir: &std::path::Path, com
     };
     let with = if token.is_empty() { "\"$KUBECTL\" " } else { "\"$KUBECTL\" --token=\"$TOKEN\" " };
     let script = command.replace("kubectl ", with);
+    let (webhook_url, webhook_ca) = WEBHOOK.get().cloned().unwrap_or_default();
     std::process::Command::new("sh")
         .args(["-c", &script])
         .current_dir(dir)
+        .env("WEBHOOK_URL", webhook_url)
+        .env("WEBHOOK_CA_BUNDLE", webhook_ca)
         .env("KUBECTL", c.kubectl_path())
         .env("TOKEN", token)
         .env("KUBECONFIG", kubeconfig)
@@ -340,14 +347,14 @@ fn execute(c: &TestCluster, path: &Value, target: &[&str]) -> Result<bool, Strin
                 );
                 credential = Credential::Token(token.trim().to_string());
             }
-            "P-MAP-MUTATE" => {
+            "P-MAP-MUTATE" | "P-WEBHOOK-MUTATE" => {
                 // Someone else's pod of that ServiceAccount is created (a controller recreating it): admission adds
                 // the container, which runs with the pod's token; the stand-in kubelet requests that token.
-                let mut attempt = 0;
                 let mut pod = String::new();
                 eventually(&format!("a pod of {to_ns}/{to_name} admitted with the added container"), || {
-                    attempt += 1;
-                    pod = format!("kubectl-sa-path-recreated-{}-{attempt}", std::process::id());
+                    static RECREATED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+                    let n = RECREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    pod = format!("kubectl-sa-path-recreated-{}-{n}", std::process::id());
                     let manifest = format!(
                         "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"{pod}\",\"namespace\":\"{to_ns}\"}},\
                          \"spec\":{{\"serviceAccountName\":\"{to_name}\",\"containers\":[{{\"name\":\"app\",\"image\":\"busybox\"}}]}}}}"
@@ -408,6 +415,7 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         "cimpuser",
         "cimpnode",
         "agent",
+        "hooker",
     ] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
     }
@@ -474,6 +482,14 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         "impgroup",
         "impgroup",
         r#"[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"],"resourceNames":["someone"]},{"apiGroups":[""],"resources":["groups"],"verbs":["impersonate"],"resourceNames":["system:masters"]}]"#,
+    );
+    let webhook = support::webhook::WebhookServer::start();
+    WEBHOOK.get_or_init(|| (webhook.url.clone(), webhook.ca_base64()));
+    bind(
+        "ClusterRole",
+        "hooker",
+        "hooker",
+        r#"[{"apiGroups":["admissionregistration.k8s.io"],"resources":["mutatingwebhookconfigurations"],"verbs":["create"]}]"#,
     );
     // Constrained impersonation of a user and of nodes, allowed only the token request the next step makes.
     bind(
@@ -555,6 +571,7 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
     assert_eq!(techniques("kubeletcsr").first().map(String::as_str), Some("P-CSR-KUBELET"));
     assert_eq!(techniques("cimp"), ["P-CIMP-SA", "P-SECRET-READ"]);
     assert_eq!(techniques("mapper"), ["P-MAP-MUTATE"]);
+    assert_eq!(techniques("hooker"), ["P-WEBHOOK-MUTATE"]);
     assert_eq!(techniques("impuser"), ["P-IMP-USER"]);
     assert_eq!(techniques("impgroup"), ["P-IMP-GROUP"]);
     assert_eq!(techniques("cimpuser"), ["P-CIMP-USER-INFO", "P-TOKEN-REQUEST"]);
@@ -567,7 +584,7 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         c.kubectl_ok(
             &[
                 "delete",
-                "mutatingadmissionpolicybinding,mutatingadmissionpolicy",
+                "mutatingadmissionpolicybinding,mutatingadmissionpolicy,mutatingwebhookconfiguration",
                 "kubectl-sa-path",
                 "--ignore-not-found",
             ],
@@ -588,9 +605,11 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
         "cimpuser",
         "cimpnode",
         "agent",
+        "hooker",
     ] {
         assert!(!can_do_everything(c, &["--token", &token_of(c, &ns, sa)]), "{sa} before");
         c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
+        delete_policy();
         match execute(c, ours[sa], &["*", "*"]) {
             Ok(true) => {}
             Ok(false) => panic!("{sa}: the gained credentials do not hold cluster-admin: {}", ours[sa]),

@@ -776,6 +776,23 @@ pub fn hub_members(graph: &mut Graph, hub: &Hub) -> Vec<Edge> {
     edges
 }
 
+/// A MutatingWebhookConfiguration that sends every pod created in `namespace` to `$WEBHOOK_URL/mutate` (the shell
+/// expands the variables).
+fn mutating_webhook(namespace: &str) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "apiVersion": format!("{ADMISSION_GROUP}/v1"), "kind": "MutatingWebhookConfiguration",
+        "metadata": {"name": OBJECT_NAME},
+        "webhooks": [{
+            "name": format!("{OBJECT_NAME}.kubectl-sa.invalid"),
+            "admissionReviewVersions": ["v1"], "sideEffects": "None", "failurePolicy": "Ignore",
+            "clientConfig": {"url": "${WEBHOOK_URL}/mutate", "caBundle": "${WEBHOOK_CA_BUNDLE}"},
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}},
+            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["pods"]}]
+        }]
+    })
+}
+
 /// A MutatingAdmissionPolicy and its binding that add a container to every pod created in `namespace`.
 fn mutating_policy(namespace: &str) -> serde_json::Value {
     use serde_json::json;
@@ -910,8 +927,9 @@ pub fn command(graph: &Graph, from: usize, e: &Edge) -> String {
             to.name
         ),
         WebhookMutate => format!(
-            "{prefix} create -f mutating-webhook.yaml  # a MutatingWebhookConfiguration for pod CREATE in namespace {ns}, served by \
-             you, that adds a container; the next pod like {ns}/{name} (its controller recreates it) runs it as {sa}"
+            "echo \"{}\" | {prefix} create -f - >/dev/null  # WEBHOOK_URL, WEBHOOK_CA_BUNDLE: a server of yours that adds a \
+             container; the next pod like {ns}/{name} (its controller recreates it) runs it as {sa}",
+            mutating_webhook(ns).to_string().replace('\\', "\\\\").replace('"', "\\\"")
         ),
         MapMutate => format!(
             "echo '{}' | {prefix} create -f - >/dev/null  # the next pod like {ns}/{name} (its controller recreates it) runs the added \

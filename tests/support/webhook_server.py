@@ -5,8 +5,10 @@ usage: webhook_server.py CERT KEY PORTFILE [LIFETIME_SECONDS]
 Writes the port it listens on (127.0.0.1 only) to PORTFILE and stops by itself after LIFETIME_SECONDS.
 Authorizer: allows ServiceAccounts named webhook-allowed to do anything on configmaps; explicitly denies
 ServiceAccounts named webhook-denied on pods; no opinion otherwise.
-Admission: denies every request it receives with the message "denied by the test admission webhook".
+Admission: /validate denies every request it receives with the message "denied by the test admission webhook";
+/mutate allows it and adds a container named kubectl-sa-path (a mutating webhook that an escalation path installs).
 """
+import base64
 import http.server
 import json
 import ssl
@@ -36,6 +38,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     "uid": request.get("uid", ""),
                     "allowed": False,
                     "status": {"code": 403, "message": "denied by the test admission webhook"},
+                },
+            }
+        elif self.path.startswith("/mutate"):
+            request = body.get("request", {})
+            container = {"name": "kubectl-sa-path", "image": "busybox", "command": ["sleep", "3600"]}
+            patch = [{"op": "add", "path": "/spec/containers/-", "value": container}]
+            reply = {
+                "apiVersion": "admission.k8s.io/v1",
+                "kind": "AdmissionReview",
+                "response": {
+                    "uid": request.get("uid", ""),
+                    "allowed": True,
+                    "patchType": "JSONPatch",
+                    "patch": base64.b64encode(json.dumps(patch).encode()).decode(),
                 },
             }
         else:
