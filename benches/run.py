@@ -753,10 +753,12 @@ def render(R):
             f"explain {SA} delete nodes --no-server-check": "world-1x/explain delete nodes",
             f"matrix {SA} -n {NS}": "world-1x/matrix SA",
             "audit -A": "world-1x/audit -A",
+            "paths --to cluster-admin -A": "world-1x/paths --to cluster-admin -A",
         }
         rows = []
         for name, r in cm["commands"].items():
-            tgt = T_AUDIT_S if name == "audit -A" else T_WHO_EXPLAIN_S if name.startswith(("who", "explain")) else None
+            tgt = (T_AUDIT_S if name == "audit -A" else T_PATHS_S if name.startswith("paths")
+                   else T_WHO_EXPLAIN_S if name.startswith(("who", "explain")) else None)
             x = r["max_rss_kib"] * 1024 / cm["file_bytes"]
             ev = engine_lookup(R.get("engine"), emap.get(name, "\0"))
             rows.append([f"`{name}`", f"{r['median_s']:.3f}", ", ".join(f"{t:.3f}" for t in r["runs_s"]), cpu_of(r),
