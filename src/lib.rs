@@ -13,6 +13,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod cli;
 pub mod cmd;
+pub mod diff;
 pub mod identity;
 pub mod model;
 pub mod output;

@@ -42,6 +42,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("usage", 2),
     ("identity", 2),
     ("paths", 2),
+    ("diff", 2),
     ("model", 1),
     ("catalogue", 1),
 ];
