@@ -199,6 +199,13 @@ pub enum Command {
     )]
     Paths(PathsArgs),
 
+    /// What an RBAC change grants and takes away, per subject: the requests each may make after and not before,
+    /// and the reverse, as rule-shaped entries with the bindings that cause them.
+    #[command(
+        after_help = "Examples:\n  kubectl sa diff --before old/ --after new/\n  helm template chart | kubectl sa diff --after -\n  kubectl sa diff --after rbac.yaml -o json\n\nExit status: 0, 2 or more on errors."
+    )]
+    Diff(DiffArgs),
+
     /// ServiceAccount tokens: `token inspect` decodes one locally.
     #[command(
         subcommand,
@@ -617,6 +624,31 @@ pub enum PathsOutput {
     /// Graphviz: identities as nodes, techniques as edges.
     Dot,
     Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffOutput {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The state before: snapshot files, directories or `-` (as -f takes them); left out, the live cluster.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub before: Vec<PathBuf>,
+
+    /// The state after: snapshot files. Without --before, they are laid over the live cluster (an object of the same
+    /// kind, namespace and name replaces the live one), unless --replace.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub after: Vec<PathBuf>,
+
+    /// Without --before: the files are the whole new state, not a change laid over the live cluster.
+    #[arg(long)]
+    pub replace: bool,
+
+    #[arg(short = 'o', long, value_enum)]
+    pub output: Option<DiffOutput>,
 }
 
 #[derive(Debug, Args)]

@@ -95,6 +95,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             release_at_exit(loaded);
             code
         }
+        Command::Diff(args) => cmd::diff::run(args, &connection, &runtime, &mut out)?,
         Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &connection, &runtime, &mut out)?,
     };
     out.flush()?;

@@ -19,19 +19,20 @@ fn changed(w: &World, rng: &mut Rng) -> Cluster {
             continue;
         }
         let mut o = o.clone();
-        if matches!(kind, "Role" | "ClusterRole") && rng.chance(20) {
-            if let Some(rules) = o["rules"].as_array_mut() {
-                for r in rules.iter_mut() {
-                    if let Some(verbs) = r["verbs"].as_array_mut() {
-                        if rng.chance(50) {
-                            verbs.push("*".into());
-                        } else if verbs.len() > 1 {
-                            verbs.pop();
-                        }
+        if matches!(kind, "Role" | "ClusterRole")
+            && rng.chance(20)
+            && let Some(rules) = o["rules"].as_array_mut()
+        {
+            for r in rules.iter_mut() {
+                if let Some(verbs) = r["verbs"].as_array_mut() {
+                    if rng.chance(50) {
+                        verbs.push("*".into());
+                    } else if verbs.len() > 1 {
+                        verbs.pop();
                     }
-                    if rng.chance(30) {
-                        r["resourceNames"] = serde_json::json!(["n1"]);
-                    }
+                }
+                if rng.chance(30) {
+                    r["resourceNames"] = serde_json::json!(["n1"]);
                 }
             }
         }

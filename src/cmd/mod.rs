@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bindings;
 pub mod completion;
+pub mod diff;
 pub mod explain;
 pub mod list;
 pub mod matrix;

@@ -128,6 +128,22 @@ pub async fn load(flags: &ConnectionSettings) -> Result<Loaded> {
 }
 
 pub async fn load_with(flags: &ConnectionSettings, needs: &Needs) -> Result<Loaded> {
+    load_over(flags, needs, &[]).await
+}
+
+/// One side of `diff`: snapshot files alone, or (with `over_live`) the live cluster with the files laid over it
+/// (a later object of the same kind, namespace and name replaces the earlier one, as `kubectl apply` would).
+pub async fn load_state(flags: &ConnectionSettings, files: &[PathBuf], over_live: bool) -> Result<Cluster> {
+    if over_live {
+        let live_only = ConnectionSettings { filename: Vec::new(), ..flags.clone() };
+        return Ok(load_over(&live_only, &Needs::default(), files).await?.cluster);
+    }
+    let mut builder = ClusterBuilder::default();
+    snapshot::load_paths(files, &mut builder)?;
+    Ok(builder.build())
+}
+
+async fn load_over(flags: &ConnectionSettings, needs: &Needs, overlay: &[PathBuf]) -> Result<Loaded> {
     let mut builder = ClusterBuilder::default();
     if !flags.filename.is_empty() {
         snapshot::load_paths(&flags.filename, &mut builder)?;
@@ -167,6 +183,9 @@ pub async fn load_with(flags: &ConnectionSettings, needs: &Needs) -> Result<Load
     }
     if needs.admission {
         notes.extend(live::load_admission(&conn, &catalogue, &mut builder).await);
+    }
+    if !overlay.is_empty() {
+        snapshot::load_paths(overlay, &mut builder)?;
     }
     let namespace = command_namespace;
     let mut cluster = builder.build();
