@@ -202,7 +202,7 @@ pub enum Command {
     /// What an RBAC change grants and takes away, per subject: the requests each may make after and not before,
     /// and the reverse, as rule-shaped entries with the bindings that cause them.
     #[command(
-        after_help = "Examples:\n  kubectl sa diff --before old/ --after new/\n  helm template chart | kubectl sa diff --after -\n  kubectl sa diff --after rbac.yaml -o json\n\nExit status: 0, 2 or more on errors."
+        after_help = "Examples:\n  kubectl sa diff --before old/ --after new/\n  helm template chart | kubectl sa diff --after -\n  kubectl sa diff --after rbac.yaml -o markdown\n  kubectl sa diff --before main/ --after pr/ --fail-on high\n\nExit status: 0, or 3 with --fail-on when the change adds a finding at or above that severity; 2 on errors."
     )]
     Diff(DiffArgs),
 
@@ -630,6 +630,10 @@ pub enum PathsOutput {
 pub enum DiffOutput {
     Json,
     Yaml,
+    /// A pull-request comment.
+    Markdown,
+    /// The findings the change adds, for code-scanning upload.
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -646,6 +650,10 @@ pub struct DiffArgs {
     /// Without --before: the files are the whole new state, not a change laid over the live cluster.
     #[arg(long)]
     pub replace: bool,
+
+    /// Exit with status 3 when the change adds a finding at or above this severity (for pull-request gates).
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::audit::Severity>,
 
     #[arg(short = 'o', long, value_enum)]
     pub output: Option<DiffOutput>,

@@ -3,7 +3,7 @@
 
 mod support;
 
-use kubectl_sa::diff::{self, Entry};
+use kubectl_sa::diff::{self, Entry, SubjectDiff};
 use kubectl_sa::model::Cluster;
 use kubectl_sa::rbac::{Request, UserInfo, authorize};
 use serde_json::Value;
@@ -47,11 +47,12 @@ fn changed(w: &World, rng: &mut Rng) -> Cluster {
     b.build()
 }
 
-fn covering<'a>(entries: &'a [Entry], namespace: &str, attrs: [&str; 5]) -> Vec<&'a Entry> {
-    // A namespace listed with entries of its own is described by them; any other by the cluster scope's.
-    let scope =
-        if !namespace.is_empty() && entries.iter().any(|e| e.scope == namespace) { namespace } else { "cluster" };
-    entries.iter().filter(|e| e.scope == scope && e.cube.contains(attrs)).collect()
+fn covering(subject: &SubjectDiff, entries: &[Entry], request: &Request) -> usize {
+    let namespace = match request {
+        Request::Resource { attrs, .. } => attrs.namespace.as_str(),
+        Request::NonResource { .. } => "",
+    };
+    subject.entries_for(entries, namespace).filter(|e| e.covers(request)).count()
 }
 
 #[test]
@@ -63,15 +64,17 @@ fn entries_cover_exactly_the_requests_whose_answer_changed() {
         let mut rng = Rng::new(seed * 31);
         let after = changed(&w, &mut rng);
         let report = diff::compare(&before, &after);
-        for _ in 0..4000 {
+        for i in 0..8000 {
             let (asker, sample) = w.sample_asked(&mut rng);
             let Asker::Sa(ns, name) = &asker else { continue };
+            // Half the requests go to another ServiceAccount than the one they were drawn for.
+            let other = rng.pick(&w.service_accounts).clone();
+            let (ns, name) = if i % 2 == 1 { (&other.0, &other.1) } else { (ns, name) };
             // A ServiceAccount that neither exists nor is named is no concrete subject: its groups carry the change.
             if name != "default" && !w.service_accounts.contains(&(ns.clone(), name.clone())) {
                 continue;
             }
             let request = sample.to_request();
-            let Request::Resource { verb, attrs } = &request else { continue };
             let user = UserInfo::service_account(ns, name);
             let was = authorize(&before, &user, &request).allowed;
             let is = authorize(&after, &user, &request).allowed;
@@ -79,9 +82,8 @@ fn entries_cover_exactly_the_requests_whose_answer_changed() {
                 .subjects
                 .iter()
                 .find(|s| s.subject.kind == "ServiceAccount" && s.subject.namespace == *ns && s.subject.name == *name);
-            let key = [verb.as_str(), &attrs.group, &attrs.resource, &attrs.subresource, &attrs.name];
-            let added = subject.map(|s| covering(&s.added, &attrs.namespace, key).len()).unwrap_or(0);
-            let removed = subject.map(|s| covering(&s.removed, &attrs.namespace, key).len()).unwrap_or(0);
+            let added = subject.map(|s| covering(s, &s.added, &request)).unwrap_or(0);
+            let removed = subject.map(|s| covering(s, &s.removed, &request)).unwrap_or(0);
             checked += 1;
             changes += usize::from(was != is);
             assert_eq!(
@@ -93,4 +95,187 @@ fn entries_cover_exactly_the_requests_whose_answer_changed() {
         }
     }
     assert!(changes > 50, "too few changed answers to test: {changes} of {checked}");
+}
+
+fn load(name: &str, yaml: &str) -> Cluster {
+    let mut b = kubectl_sa::model::ClusterBuilder::default();
+    kubectl_sa::source::snapshot::load_text(name, yaml, &mut b).expect("the test state loads");
+    b.build()
+}
+
+const BASE: &str = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+- {apiGroups: [apps], resources: [deployments], verbs: [list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: probes}
+rules:
+- {verbs: [get], nonResourceURLs: ["/*", "/api/v1*", "/healthz"]}
+"#;
+
+#[test]
+fn a_change_without_effect_gives_an_empty_diff() {
+    // Rules reordered, a duplicate binding, a binding to system:masters (allowed everything before RBAC anyway).
+    let after = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules:
+- {apiGroups: [apps], resources: [deployments], verbs: [list]}
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader-again, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: User, name: "system:serviceaccount:shop:api"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: masters-probes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: probes}
+subjects: [{kind: Group, name: "system:masters"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: probes}
+rules:
+- {verbs: [get], nonResourceURLs: ["/healthz", "/api/v1*", "/*"]}
+"#;
+    let report = diff::compare(&load("before", BASE), &load("after", after));
+    assert!(report.subjects.is_empty(), "{:?}", report.subjects);
+}
+
+#[test]
+fn non_resource_urls_with_nested_prefixes_are_exact() {
+    // Before: `/*` minus nothing for Group ops; after: `/*` is narrowed to `/api/v1*` and `/healthz`.
+    let bind = r#"
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-probes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: probes}
+subjects: [{kind: Group, name: ops}]
+"#;
+    let before = load("before", &format!("{BASE}{bind}"));
+    let narrowed = BASE.replace(
+        r#"nonResourceURLs: ["/*", "/api/v1*", "/healthz"]"#,
+        r#"nonResourceURLs: ["/api/v1*", "/healthz", "/api*"]"#,
+    );
+    let narrowed = narrowed.replace("verbs: [get], nonResourceURLs", "verbs: [get, post], nonResourceURLs");
+    let after = load("after", &format!("{narrowed}{bind}"));
+    let report = diff::compare(&before, &after);
+    let ops = report.subjects.iter().find(|s| s.subject.name == "ops").expect("Group ops changed");
+    let user = UserInfo { groups: vec!["ops".into()], ..Default::default() };
+    for path in ["/", "/healthz", "/healthz/x", "/api", "/api/v1", "/api/v1/pods", "/api/v2", "/apis", "/x"] {
+        for verb in ["get", "post", "put"] {
+            let request = Request::NonResource { verb: verb.into(), path: path.into() };
+            let was = authorize(&before, &user, &request).allowed;
+            let is = authorize(&after, &user, &request).allowed;
+            let added = covering(ops, &ops.added, &request);
+            let removed = covering(ops, &ops.removed, &request);
+            assert_eq!((added, removed), (usize::from(is && !was), usize::from(was && !is)), "{verb} {path}: {ops:?}");
+        }
+    }
+    assert!(ops.added.iter().all(|e| e.scope == "cluster" && !e.non_resource_urls.is_empty()));
+}
+
+fn demo_diff(extra: &[&str]) -> std::process::Output {
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sa"))
+        .current_dir(root)
+        .args(["diff", "--before", "examples/demo-cluster.yaml", "--after", "examples/demo-cluster.yaml"])
+        .arg("examples/diff-pr.yaml")
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("kubectl-sa runs")
+}
+
+#[test]
+fn the_demo_pull_request_in_every_output() {
+    let json = demo_diff(&["-o", "json"]);
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let subject = |kind: &str, ns: &str, name: &str| {
+        v["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == kind && s["name"] == name && (ns.is_empty() || s["namespace"] == ns))
+            .cloned()
+    };
+    let prometheus = subject("ServiceAccount", "monitoring", "prometheus").expect("prometheus gains");
+    assert!(
+        prometheus["added"].as_array().unwrap().iter().any(|e| e["resources"] == serde_json::json!(["nodes/proxy"]))
+    );
+    let frontend = subject("ServiceAccount", "web", "frontend").expect("web/frontend gains through its group");
+    assert!(frontend["added"].as_array().unwrap().iter().all(|e| e["scope"] == "payments"));
+    let shipper = subject("ServiceAccount", "monitoring", "log-shipper").expect("log-shipper loses (User alias)");
+    assert_eq!(shipper["removed"][0]["resources"], serde_json::json!(["pods"]));
+    let added: Vec<&str> =
+        v["findings"]["added"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert!(added.contains(&"SA-11"), "{added:?}");
+    assert!(v["paths"]["added"].is_array() && v["warnings"].is_array());
+
+    // --fail-on: exit 3 when a finding at or above the severity is added, 0 otherwise.
+    assert_eq!(demo_diff(&["--fail-on", "critical"]).status.code(), Some(3));
+    assert_eq!(demo_diff(&["--fail-on", "HIGH", "-o", "json"]).status.code(), Some(3));
+    let unchanged = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sa"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "diff",
+            "--before",
+            "examples/demo-cluster.yaml",
+            "--after",
+            "examples/demo-cluster.yaml",
+            "--fail-on",
+            "low",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(unchanged.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&unchanged.stdout).contains("0 subjects gain permissions"));
+
+    let text = String::from_utf8(demo_diff(&[]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "+ get,list,watch nodes/proxy  cluster-wide  ClusterRoleBinding/prometheus -> ClusterRole/prometheus"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("CRITICAL  SA-11  monitoring/prometheus"), "{text}");
+    let markdown = String::from_utf8(demo_diff(&["-o", "markdown"]).stdout).unwrap();
+    assert!(markdown.starts_with("### kubectl sa diff") && markdown.contains("| CRITICAL | SA-11"), "{markdown}");
+    let sarif: Value = serde_json::from_slice(&demo_diff(&["-o", "sarif"]).stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), added.len());
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sa"))
+        .args(["diff", "--before", "/nonexistent/before.yaml", "--after", "/nonexistent/after.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("state before"), "{err}");
 }

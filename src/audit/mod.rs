@@ -1255,6 +1255,12 @@ impl<'a> Audit<'a> {
         )
     }
 
+    /// (namespace, name) -> the steps of the shortest path to cluster-admin, for the ServiceAccounts shown that have
+    /// one within the default --max-steps.
+    pub fn steps_to_cluster_admin(&self) -> &HashMap<(String, String), usize> {
+        &self.steps_to_cluster_admin
+    }
+
     /// Every finding in one report (for small selections: one ServiceAccount, one namespace).
     pub fn report(&self) -> AuditReport {
         let findings: Vec<Finding> = self.findings().collect();

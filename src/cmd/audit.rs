@@ -227,7 +227,7 @@ pub fn run(
     Ok(if failed { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
 }
 
-fn colored_severity(s: Severity) -> String {
+pub fn colored_severity(s: Severity) -> String {
     match s {
         Severity::Critical | Severity::High => no(s.as_str()),
         Severity::Medium => warn(s.as_str()),
@@ -235,7 +235,7 @@ fn colored_severity(s: Severity) -> String {
     }
 }
 
-fn who(f: &Finding) -> String {
+pub fn who(f: &Finding) -> String {
     if f.service_account.name == "*" {
         format!("* (Group {})", f.subject.as_ref().map(|s| s.name.as_str()).unwrap_or(""))
     } else if f.service_account.exists {

@@ -151,7 +151,7 @@ fn node_id(i: &Identity) -> String {
     raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
-fn technique_name(t: paths::Technique) -> String {
+pub fn technique_name(t: paths::Technique) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 

@@ -52,6 +52,18 @@ impl Set {
         }
     }
 
+    /// Whether the sets share a value (without building the intersection).
+    pub fn meets(&self, other: &Set) -> bool {
+        match (self, other) {
+            (Set::Only(a), Set::Only(b)) => {
+                let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+                small.iter().any(|v| large.contains(v))
+            }
+            (Set::Only(a), Set::AllBut(b)) | (Set::AllBut(b), Set::Only(a)) => a.iter().any(|v| !b.contains(v)),
+            (Set::AllBut(_), Set::AllBut(_)) => true,
+        }
+    }
+
     pub fn minus(&self, other: &Set) -> Set {
         self.intersect(&other.complement())
     }
@@ -83,6 +95,11 @@ impl Cube {
         self.0.iter().zip(request).all(|(set, value)| set.contains(value))
     }
 
+    /// Whether the cubes share a request.
+    pub fn meets(&self, other: &Cube) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a.meets(b))
+    }
+
     pub fn intersect(&self, other: &Cube) -> Cube {
         Cube(std::array::from_fn(|i| self.0[i].intersect(&other.0[i])))
     }
@@ -90,7 +107,7 @@ impl Cube {
     /// `self` minus `other`, as disjoint cubes: for each dimension i, the part of `self` that agrees with `other`
     /// on the dimensions before i and leaves it on dimension i.
     pub fn minus(&self, other: &Cube) -> Vec<Cube> {
-        if self.intersect(other).is_empty() {
+        if !self.meets(other) {
             return vec![self.clone()];
         }
         let mut out = Vec::new();

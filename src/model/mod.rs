@@ -293,7 +293,7 @@ pub enum SubjectKey {
 }
 
 /// Objects in the order they were read, before indexing.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ClusterBuilder {
     pub roles: Vec<Role>,
     pub bindings: Vec<Binding>,

@@ -8,7 +8,7 @@ pub mod snapshot;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::catalogue::Catalogue;
 use crate::model::{Cluster, ClusterBuilder};
@@ -128,24 +128,8 @@ pub async fn load(flags: &ConnectionSettings) -> Result<Loaded> {
 }
 
 pub async fn load_with(flags: &ConnectionSettings, needs: &Needs) -> Result<Loaded> {
-    load_over(flags, needs, &[]).await
-}
-
-/// One side of `diff`: snapshot files alone, or (with `over_live`) the live cluster with the files laid over it
-/// (a later object of the same kind, namespace and name replaces the earlier one, as `kubectl apply` would).
-pub async fn load_state(flags: &ConnectionSettings, files: &[PathBuf], over_live: bool) -> Result<Cluster> {
-    if over_live {
-        let live_only = ConnectionSettings { filename: Vec::new(), ..flags.clone() };
-        return Ok(load_over(&live_only, &Needs::default(), files).await?.cluster);
-    }
-    let mut builder = ClusterBuilder::default();
-    snapshot::load_paths(files, &mut builder)?;
-    Ok(builder.build())
-}
-
-async fn load_over(flags: &ConnectionSettings, needs: &Needs, overlay: &[PathBuf]) -> Result<Loaded> {
-    let mut builder = ClusterBuilder::default();
     if !flags.filename.is_empty() {
+        let mut builder = ClusterBuilder::default();
         snapshot::load_paths(&flags.filename, &mut builder)?;
         let cluster = builder.build();
         let catalogue = Catalogue::builtin().with_crds(&cluster.crds);
@@ -154,6 +138,72 @@ async fn load_over(flags: &ConnectionSettings, needs: &Needs, overlay: &[PathBuf
         let workloads_known = !cluster.pods.is_empty() || !cluster.token_secrets.is_empty();
         return Ok(Loaded { cluster, catalogue, namespace, connection: None, workloads_known });
     }
+    let (builder, catalogue, conn, workloads_known, notes) = live_builder(flags, needs).await?;
+    let namespace = flags.namespace.clone().unwrap_or_else(|| conn.default_namespace.clone());
+    let mut cluster = builder.build();
+    cluster.notes.extend(notes);
+    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn), workloads_known })
+}
+
+/// A side of `diff`: its objects and whether its pods and token Secrets were read.
+pub struct State {
+    pub cluster: Cluster,
+    pub workloads_known: bool,
+}
+
+impl State {
+    fn of(cluster: Cluster) -> State {
+        let workloads_known = !cluster.pods.is_empty() || !cluster.token_secrets.is_empty();
+        State { cluster, workloads_known }
+    }
+}
+
+/// The two sides of `diff`. With `before` files, both sides are files. Without, the live cluster (read once) is
+/// the state before, and the state after is the live cluster with the `after` files laid over it (a later object
+/// of the same kind, namespace and name replaces the earlier one, as `kubectl apply` would), or the files alone
+/// with `replace`.
+pub async fn load_states(
+    flags: &ConnectionSettings,
+    before: &[PathBuf],
+    after: &[PathBuf],
+    replace: bool,
+) -> Result<(State, State)> {
+    let from_files = |files: &[PathBuf]| -> Result<State> {
+        let mut builder = ClusterBuilder::default();
+        snapshot::load_paths(files, &mut builder)?;
+        Ok(State::of(builder.build()))
+    };
+    if !before.is_empty() {
+        return Ok((
+            from_files(before).context("reading the state before")?,
+            from_files(after).context("reading the state after")?,
+        ));
+    }
+    let live_only = ConnectionSettings { filename: Vec::new(), ..flags.clone() };
+    let needs = Needs { all_workloads: true, ..Default::default() };
+    let (builder, _, _, workloads_known, notes) = live_builder(&live_only, &needs).await?;
+    let mut live = builder.clone().build();
+    live.notes.extend(notes.iter().cloned());
+    let before = State { cluster: live, workloads_known };
+    let after = if replace {
+        from_files(after).context("reading the state after")?
+    } else {
+        let mut builder = builder;
+        snapshot::load_paths(after, &mut builder).context("reading the state after")?;
+        let mut cluster = builder.build();
+        cluster.notes.extend(notes);
+        State { cluster, workloads_known }
+    };
+    Ok((before, after))
+}
+
+/// The objects of the live cluster that `needs` asks for, read (not yet indexed), with the discovered catalogue,
+/// the connection, whether workloads were read, and notes for the user.
+async fn live_builder(
+    flags: &ConnectionSettings,
+    needs: &Needs,
+) -> Result<(ClusterBuilder, Catalogue, Connection, bool, Vec<String>)> {
+    let mut builder = ClusterBuilder::default();
     small_pages();
     let conn = live::connect(flags).await?;
     let _progress = progress::Progress::start(&conn.server, conn.fetched.clone());
@@ -184,11 +234,5 @@ async fn load_over(flags: &ConnectionSettings, needs: &Needs, overlay: &[PathBuf
     if needs.admission {
         notes.extend(live::load_admission(&conn, &catalogue, &mut builder).await);
     }
-    if !overlay.is_empty() {
-        snapshot::load_paths(overlay, &mut builder)?;
-    }
-    let namespace = command_namespace;
-    let mut cluster = builder.build();
-    cluster.notes.extend(notes);
-    Ok(Loaded { cluster, catalogue, namespace, connection: Some(conn), workloads_known })
+    Ok((builder, catalogue, conn, workloads_known, notes))
 }
