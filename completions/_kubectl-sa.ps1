@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
@@ -286,6 +287,36 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-sa;diff' {
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'The state before: snapshot files, directories or `-` (as -f takes them); left out, the live cluster')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'The state after: snapshot files. Without --before, they are laid over the live cluster (an object of the same kind, namespace and name replaces the live one), unless --replace')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit with status 3 when the change adds a finding at or above this severity (for pull-request gates)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for authentication to the API server (overrides the kubeconfig user''s; never printed)')
+            [CompletionResult]::new('--certificate-authority', '--certificate-authority', [CompletionResultType]::ParameterName, 'Path to a cert file for the certificate authority')
+            [CompletionResult]::new('--client-certificate', '--client-certificate', [CompletionResultType]::ParameterName, 'Path to a client certificate file for TLS')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Path to a client key file for TLS')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Server name to use for server certificate validation (default: the server''s host name)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto (terminal and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Without --before: the files are the whole new state, not a change laid over the live cluster')
+            [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (insecure)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-sa;token' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -462,6 +493,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every ServiceAccount: whether it exists, the pods that use it, automount, its tokens (projected, legacy Secrets), its cloud identity, how many bindings reach it and its highest audit severity')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
@@ -489,6 +521,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             break
         }
         'kubectl-sa;help;paths' {
+            break
+        }
+        'kubectl-sa;help;diff' {
             break
         }
         'kubectl-sa;help;token' {
