@@ -388,7 +388,12 @@ impl Held {
 
     /// The cubes that decide requests at `scope`: the cluster's, plus the namespace's own.
     fn at(&self, scope: &str) -> Vec<Cube> {
-        self.cubes.iter().filter(|(s, _, _)| s == "cluster" || s == scope).map(|(_, c, _)| c.clone()).collect()
+        self.cuts(scope).cloned().collect()
+    }
+
+    /// [`Held::at`], borrowed: the side subtracted from.
+    fn cuts<'s>(&'s self, scope: &'s str) -> impl Iterator<Item = &'s Cube> + 's {
+        self.cubes.iter().filter(move |(s, _, _)| s == "cluster" || s == scope).map(|(_, c, _)| c)
     }
 
     fn urls(&self) -> Vec<Cube> {
@@ -446,18 +451,18 @@ pub fn compare(before: &Cluster, after: &Cluster) -> Report {
         }
         let mut added = Vec::new();
         let mut removed = Vec::new();
-        let cluster_added = boxes::difference(&a_only.at(""), &b.at(""));
-        let cluster_removed = boxes::difference(&b_only.at(""), &a.at(""));
+        let cluster_added = boxes::difference(&a_only.at(""), b.cuts(""));
+        let cluster_removed = boxes::difference(&b_only.at(""), a.cuts(""));
         for c in &cluster_added {
             added.extend(entries("cluster", c, a.via("", c)));
         }
         for c in &cluster_removed {
             removed.extend(entries("cluster", c, b.via("", c)));
         }
-        for c in boxes::difference(&a_only.urls(), &b.urls()) {
+        for c in boxes::difference(&a_only.urls(), b.url_cubes.iter().map(|(c, _)| c)) {
             added.extend(urls.entries(&c, a.url_via(&c)));
         }
-        for c in boxes::difference(&b_only.urls(), &a.urls()) {
+        for c in boxes::difference(&b_only.urls(), a.url_cubes.iter().map(|(c, _)| c)) {
             removed.extend(urls.entries(&c, b.url_via(&c)));
         }
         // A namespace can differ from the cluster scope only where one side's own cubes changed, or where its
@@ -473,8 +478,8 @@ pub fn compare(before: &Cluster, after: &Cluster) -> Report {
         }
         let mut listed_namespaces = Vec::new();
         for ns in namespaces {
-            let ns_added = boxes::difference(&a_only.at(ns), &b.at(ns));
-            let ns_removed = boxes::difference(&b_only.at(ns), &a.at(ns));
+            let ns_added = boxes::difference(&a_only.at(ns), b.cuts(ns));
+            let ns_removed = boxes::difference(&b_only.at(ns), a.cuts(ns));
             if !same(&ns_added, &cluster_added) || !same(&ns_removed, &cluster_removed) {
                 listed_namespaces.push(ns.to_string());
                 for c in &ns_added {
