@@ -3,7 +3,7 @@
 
 mod support;
 
-use kubectl_sa::diff::{self, Entry, SubjectDiff};
+use kubectl_sa::diff;
 use kubectl_sa::model::Cluster;
 use kubectl_sa::rbac::{Request, UserInfo, authorize};
 use serde_json::Value;
@@ -47,14 +47,6 @@ fn changed(w: &World, rng: &mut Rng) -> Cluster {
     b.build()
 }
 
-fn covering(subject: &SubjectDiff, entries: &[Entry], request: &Request) -> usize {
-    let namespace = match request {
-        Request::Resource { attrs, .. } => attrs.namespace.as_str(),
-        Request::NonResource { .. } => "",
-    };
-    subject.entries_for(entries, namespace).filter(|e| e.covers(request)).count()
-}
-
 #[test]
 fn entries_cover_exactly_the_requests_whose_answer_changed() {
     let (mut checked, mut changes) = (0, 0);
@@ -82,8 +74,8 @@ fn entries_cover_exactly_the_requests_whose_answer_changed() {
                 .subjects
                 .iter()
                 .find(|s| s.subject.kind == "ServiceAccount" && s.subject.namespace == *ns && s.subject.name == *name);
-            let added = subject.map(|s| covering(s, &s.added, &request)).unwrap_or(0);
-            let removed = subject.map(|s| covering(s, &s.removed, &request)).unwrap_or(0);
+            let added = subject.map(|s| s.covering(&s.added, &request)).unwrap_or(0);
+            let removed = subject.map(|s| s.covering(&s.removed, &request)).unwrap_or(0);
             checked += 1;
             changes += usize::from(was != is);
             assert_eq!(
@@ -189,8 +181,8 @@ subjects: [{kind: Group, name: ops}]
             let request = Request::NonResource { verb: verb.into(), path: path.into() };
             let was = authorize(&before, &user, &request).allowed;
             let is = authorize(&after, &user, &request).allowed;
-            let added = covering(ops, &ops.added, &request);
-            let removed = covering(ops, &ops.removed, &request);
+            let added = ops.covering(&ops.added, &request);
+            let removed = ops.covering(&ops.removed, &request);
             assert_eq!((added, removed), (usize::from(is && !was), usize::from(was && !is)), "{verb} {path}: {ops:?}");
         }
     }

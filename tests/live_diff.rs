@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use kubectl_sa::diff::{self, Entry, SubjectDiff};
+use kubectl_sa::diff;
 use kubectl_sa::model::Cluster;
 use kubectl_sa::rbac::Request;
 use serde_json::{Value, json};
@@ -68,14 +68,6 @@ fn role_ref(kind: &str, name: &str) -> Value {
 
 fn sa_subject(ns: &str, name: &str) -> Value {
     json!([{"kind": "ServiceAccount", "namespace": ns, "name": name}])
-}
-
-fn covering(subject: &SubjectDiff, entries: &[Entry], request: &Request) -> usize {
-    let namespace = match request {
-        Request::Resource { attrs, .. } => attrs.namespace.as_str(),
-        Request::NonResource { .. } => "",
-    };
-    subject.entries_for(entries, namespace).filter(|e| e.covers(request)).count()
 }
 
 #[test]
@@ -205,8 +197,8 @@ fn the_entries_cover_exactly_the_requests_whose_subject_access_review_changed() 
             .subjects
             .iter()
             .find(|s| s.subject.kind == "ServiceAccount" && s.subject.namespace == *ns && s.subject.name == *name);
-        let added = subject.map(|s| covering(s, &s.added, request)).unwrap_or(0);
-        let removed = subject.map(|s| covering(s, &s.removed, request)).unwrap_or(0);
+        let added = subject.map(|s| s.covering(&s.added, request)).unwrap_or(0);
+        let removed = subject.map(|s| s.covering(&s.removed, request)).unwrap_or(0);
         let expected = (usize::from(*is && !*was), usize::from(*was && !*is));
         changed += usize::from(was != is);
         if (added, removed) != expected {

@@ -164,6 +164,15 @@ impl SubjectDiff {
         let scope = if self.listed_namespaces.iter().any(|n| n == namespace) { namespace } else { "cluster" };
         entries.iter().filter(move |e| e.scope == scope)
     }
+
+    /// How many of `entries` (its `added` or `removed`) cover a request: 0 or 1 when the diff is exact.
+    pub fn covering(&self, entries: &[Entry], request: &Request) -> usize {
+        let namespace = match request {
+            Request::Resource { attrs, .. } => attrs.namespace.as_str(),
+            Request::NonResource { .. } => "",
+        };
+        self.entries_for(entries, namespace).filter(|e| e.covers(request)).count()
+    }
 }
 
 /// Findings present on one side only (by fingerprint: id, ServiceAccount, severity, scope).

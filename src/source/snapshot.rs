@@ -49,8 +49,9 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn load_file(path: &Path, builder: &mut ClusterBuilder) -> Result<()> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| anyhow!("cannot read {}: {e} (check the path given to -f/--filename)", path.display()))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        anyhow!("cannot read {}: {e} (check the path: it is read as given to -f, --before or --after)", path.display())
+    })?;
     load_reader(&path.display().to_string(), file, builder)
 }
 
