@@ -54,6 +54,7 @@ T_WHO_EXPLAIN_S = 1.5   # who-can / explain end to end, 1x JSON
 T_MATRIX_NS_S = 1.0     # matrix for every ServiceAccount of a namespace
 T_AUDIT_S = 10.0        # audit -A
 T_PATHS_S = 3.0         # paths --to cluster-admin -A
+T_DIFF_S = 5.0          # diff of two 1x worlds that differ in 1,000 bindings
 T_RSS_X = 4.0           # peak RSS / snapshot file size
 T_EVAL_MS = 20.0        # evaluation alone, who-can / explain
 T_YAML_X = 3.0          # YAML time / JSON time
@@ -302,6 +303,60 @@ def world(gen, work, logdir, scale, fmt, for_apply=False):
     return {**meta, "file": path, "cached": False}
 
 
+DIFF_CHANGES = 1000   # bindings the diff benchmark's "after" world changes
+
+
+def changed_world(w, work, changes=DIFF_CHANGES):
+    """The 1x JSON world with `changes` bindings changed (seeded): a third gain a ServiceAccount subject of their
+    namespace, a third point at another ClusterRole, a third are deleted. The diff benchmark's "after" side."""
+    path = w["file"].replace(".json", f"-after{changes}.json")
+    meta_path = path + ".meta.json"
+    try:
+        meta = json.load(open(meta_path))
+        if meta.get("from_bytes") == w["bytes"] and os.path.getsize(path) == meta["bytes"]:
+            return {**meta, "file": path}
+    except (OSError, ValueError, KeyError):
+        pass
+    import random
+    rng = random.Random(7)
+    doc = json.load(open(w["file"]))
+    items = doc["items"]
+    bindings = [i for i, o in enumerate(items) if o.get("kind") in ("RoleBinding", "ClusterRoleBinding")]
+    cluster_roles = [o["metadata"]["name"] for o in items if o.get("kind") == "ClusterRole"]
+    deleted = set()
+    for n, i in enumerate(rng.sample(bindings, changes)):
+        o = items[i]
+        if n % 3 == 0:
+            ns = o["metadata"].get("namespace", "default")
+            o.setdefault("subjects", []).append({"kind": "ServiceAccount", "name": f"sa{rng.randrange(10)}",
+                                                 "namespace": ns})
+        elif n % 3 == 1:
+            o["roleRef"] = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                            "name": rng.choice(cluster_roles)}
+        else:
+            deleted.add(i)
+    doc["items"] = [o for i, o in enumerate(items) if i not in deleted]
+    json.dump(doc, open(path + ".tmp", "w"))
+    os.replace(path + ".tmp", path)
+    meta = {"name": os.path.basename(path), "changes": changes, "from": w["name"], "from_bytes": w["bytes"],
+            "bytes": os.path.getsize(path), "objects": len(doc["items"])}
+    json.dump(meta, open(meta_path, "w"), indent=2)
+    return {**meta, "file": path}
+
+
+def diff_bench(ksa, w1, runs, work):
+    """`diff --before 1x --after 1x-with-1000-changed-bindings --replace -o json`."""
+    after = changed_world(w1, work)
+    argv = ["diff", "--before", w1["file"], "--after", after["file"], "--replace", "-o", "json"]
+    raw = []
+    for i in range(runs):
+        raw.append(timed([ksa, *argv], 900, (0,), "diff", work))
+        log(f"diff run {i + 1}/{runs}: {raw[-1][0]:.2f}s, {raw[-1][1] / 1024:.0f} MB")
+    return {"argv": ["kubectl-sa", "diff", "--before", w1["name"], "--after", after["name"], "--replace", "-o",
+                     "json"], "changes": after["changes"], "before_bytes": w1["bytes"], "after_bytes": after["bytes"],
+            **summarize_runs(raw)}
+
+
 def service_accounts_of(w, ns):
     """ServiceAccounts of namespace ns in a JSON world (cached in its meta file)."""
     meta_path = w["file"] + ".meta.json"
@@ -515,6 +570,11 @@ def evaluate(R):
         check(C, "1x end to end", f"matrix for every ServiceAccount of {NS} (one process: matrix --all-sas)",
               round(m["sum_of_medians_s"], 3), "s", f"< {T_MATRIX_NS_S:g} s", m["sum_of_medians_s"] < T_MATRIX_NS_S,
               f"{m['sum_of_medians_s'] / T_MATRIX_NS_S:.1f}x the target", T_MATRIX_NS_S)
+    d = R.get("diff")
+    if d:
+        check(C, "1x end to end", f"diff of two 1x worlds differing in {d['changes']} bindings: time",
+              round(d["median_s"], 3), "s", f"< {T_DIFF_S:g} s", d["median_s"] < T_DIFF_S,
+              f"{d['median_s'] / T_DIFF_S:.2f} of the target; peak RSS {d['max_rss_kib'] / 1024:.0f} MB", T_DIFF_S)
     eng = R.get("engine")
     if eng:
         for k, v in sorted(eng["benches"].items()):
@@ -781,6 +841,21 @@ def render(R):
                  + (f" In process, the same work for every ServiceAccount of the namespace (criterion `{ev['function']}`, "
                     f"the bench world without `default` ServiceAccounts) takes {fmt_ns(ev['median_ns'])}." if ev else "")
                  + "\n")
+
+    d = R.get("diff")
+    if d:
+        L.append(f"**diff of two 1x worlds** (`benches/run.py` changes {d['changes']} bindings of the 1x world, seeded: "
+                 "a third gain a ServiceAccount subject, a third point at another ClusterRole, a third are deleted): "
+                 f"`{' '.join(d['argv'])}`, {len(d['runs_s'])} runs. Median: **{d['median_s']:.3f} s** "
+                 f"(target < {T_DIFF_S:g} s: {d['median_s'] / T_DIFF_S:.2f} of the target, "
+                 f"**{'PASS' if d['median_s'] < T_DIFF_S else 'MISS'}**; runs "
+                 f"{', '.join(f'{t:.3f}' for t in d['runs_s'])}), CPU {cpu_of(d)} s, peak RSS {mb(d['max_rss_kib'])} MB "
+                 f"for {(d['before_bytes'] + d['after_bytes']) / 1e6:.0f} MB of snapshots. The time includes reading "
+                 "both files, auditing and searching paths on both sides."
+                 + (f" Measured separately, on {d['measured_separately']['date']} (on top of commit "
+                    f"{d['measured_separately']['commit_parent']}, load average "
+                    f"{d['measured_separately']['loadavg'][0]:.2f}), after the rest of this run."
+                    if d.get("measured_separately") else "") + "\n")
 
     eng = R.get("engine")
     if eng:
@@ -1057,6 +1132,8 @@ def main():
     R["load"] = step("snapshot load", lambda: load_bench(ksa, worlds, runs, runs_3x, work))
     log("commands on the 1x JSON snapshot")
     R["commands"] = step("commands", lambda: commands_bench(ksa, worlds["1x.json"], runs, runs_3x, work))
+    log("diff of two 1x worlds")
+    R["diff"] = step("diff", lambda: diff_bench(ksa, worlds["1x.json"], runs_3x, work))
     R["engine"] = step("criterion", lambda: engine_bench(a.quick, logdir))
     R["k8s"] = None if a.skip_go else step("BenchmarkAuthorize", lambda: k8s_bench(2 if a.quick else 5, logdir))
     R["live"] = None if a.skip_live else step(

@@ -271,3 +271,49 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("state before"), "{err}");
 }
+
+/// The findings and paths to cluster-admin a diff reports are the differences of two whole audits and two whole
+/// searches: the diff's shortcuts (candidates lent from one side's audit to the other, findings built only for
+/// fingerprints that differ) change nothing.
+#[test]
+fn risk_of_a_change_equals_the_difference_of_two_whole_audits() {
+    use kubectl_sa::audit::{self, Options};
+    use kubectl_sa::paths::{self, Target};
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut differing = 0;
+    for seed in [3, 7] {
+        let w = World::generate(seed);
+        let before = w.cluster();
+        let after = changed(&w, &mut Rng::new(seed * 31));
+        let sides = diff::Sides { before_workloads_known: true, after_workloads_known: true };
+        let report = diff::compare_with_risk(&before, &after, sides);
+        let options = Options { workloads_known: true, ..Default::default() };
+        let whole = |c: &Cluster| -> BTreeMap<String, String> {
+            let findings = audit::audit(c, &options).findings;
+            findings.into_iter().map(|f| (f.fingerprint.clone(), serde_json::to_string(&f).unwrap())).collect()
+        };
+        let (was, is) = (whole(&before), whole(&after));
+        let only = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+            a.iter().filter(|(k, _)| !b.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        let reported = |findings: &[audit::Finding]| -> BTreeMap<String, String> {
+            findings.iter().map(|f| (f.fingerprint.clone(), serde_json::to_string(f).unwrap())).collect()
+        };
+        assert_eq!(reported(&report.findings.added), only(&is, &was), "seed {seed}: findings added");
+        assert_eq!(reported(&report.findings.removed), only(&was, &is), "seed {seed}: findings removed");
+        differing += report.findings.added.len() + report.findings.removed.len();
+
+        let reaching = |c: &Cluster| -> BTreeSet<(String, String)> {
+            let starts = audit::shown_service_accounts(c, &options);
+            paths::steps_to(c, Target::ClusterAdmin, &starts, paths::DEFAULT_MAX_STEPS).into_keys().collect()
+        };
+        let (was, is) = (reaching(&before), reaching(&after));
+        let from = |p: &[paths::Path]| -> BTreeSet<(String, String)> {
+            p.iter().map(|p| (p.from.namespace.clone(), p.from.name.clone())).collect()
+        };
+        assert_eq!(from(&report.paths.added), is.difference(&was).cloned().collect(), "seed {seed}: paths added");
+        assert_eq!(from(&report.paths.removed), was.difference(&is).cloned().collect(), "seed {seed}: paths removed");
+        differing += report.paths.added.len() + report.paths.removed.len();
+    }
+    assert!(differing > 10, "too few differing findings and paths to test: {differing}");
+}

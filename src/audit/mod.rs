@@ -742,6 +742,18 @@ struct SaFacts<'a> {
     sa: SaRef,
     exists: bool,
     candidates: Vec<Candidate<'a>>,
+    /// How many of `candidates` come from RBAC (the rest from workloads).
+    rbac_len: usize,
+    /// The RBAC candidates were lent by an audit of another state: they give the same severities and
+    /// fingerprints, but their grants point into that state, so findings are built from fresh ones.
+    borrowed: bool,
+    pod_count: usize,
+}
+
+/// RBAC candidates of an audit of one state, lent to an audit of another for the ServiceAccounts whose
+/// permissions are the same in both (see [`Audit::lend`]).
+pub struct Lent<'a> {
+    candidates: HashMap<(String, String), Vec<Candidate<'a>>>,
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1011,6 +1023,37 @@ fn chain_of(cluster: &Cluster, user: &UserInfo, g: &Grant<'_>) -> Chain {
     }
 }
 
+/// Where a finding comes from: SA-25's findings of everyone, or one ServiceAccount's at one severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingSource {
+    Everyone,
+    ServiceAccount(Severity, usize),
+}
+
+/// The fingerprints [`findings_of`] gives, from the same severity pass, without building escalation lists.
+fn fingerprints_of(facts: &SaFacts<'_>, ctx: &Ctx, severity: Severity) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &facts.candidates {
+        let cluster_any = c.hit.any_in("cluster");
+        let scope: Vec<&str> = c
+            .hit
+            .units
+            .iter()
+            .filter(|(s, _)| !cluster_any || *s == "cluster")
+            .filter(|(scope, unit)| assess(c, ctx, &facts.sa, scope, unit, true).is_some_and(|(s, _)| s == severity))
+            .map(|(s, _)| s)
+            .collect();
+        if !scope.is_empty() {
+            out.push(fingerprint(c.id, &facts.sa, severity, &scope));
+        }
+    }
+    out
+}
+
+fn fingerprint(id: &str, sa: &SaRef, severity: Severity, scope: &[&str]) -> String {
+    format!("{id}/{}/{}/{severity}/{}", sa.namespace, sa.name, scope.join(","))
+}
+
 /// The findings of one ServiceAccount at one severity, in report order (by id, then fingerprint).
 fn findings_of(cluster: &Cluster, facts: &SaFacts<'_>, ctx: &Ctx, severity: Severity) -> Vec<Finding> {
     let user = UserInfo::service_account(&facts.sa.namespace, &facts.sa.name);
@@ -1064,7 +1107,7 @@ fn findings_of(cluster: &Cluster, facts: &SaFacts<'_>, ctx: &Ctx, severity: Seve
         if c.mode == Mode::BindOnly {
             details.push("bind without create on rolebindings/clusterrolebindings in the same scope".into());
         }
-        let fingerprint = format!("{}/{}/{}/{}/{}", c.id, facts.sa.namespace, facts.sa.name, severity, scope.join(","));
+        let fingerprint = fingerprint(c.id, &facts.sa, severity, &scope.iter().map(String::as_str).collect::<Vec<_>>());
         out.push(Finding {
             id: c.id.into(),
             title: check.title.into(),
@@ -1225,6 +1268,8 @@ pub struct Audit<'a> {
     pub service_accounts: usize,
     /// (namespace, name) -> the steps of its shortest path to cluster-admin (`paths`), for those with one.
     steps_to_cluster_admin: HashMap<(String, String), usize>,
+    /// What the findings were built for (findings of lent candidates are rebuilt with them).
+    workloads_known: bool,
 }
 
 impl<'a> Audit<'a> {
@@ -1244,15 +1289,70 @@ impl<'a> Audit<'a> {
         // SA-25's ServiceAccount `*` sorts before every namespace (DNS labels start with [a-z0-9]), and its
         // findings are CRITICAL: they come first.
         self.everyone.iter().cloned().chain(
-            self.order
-                .iter()
-                .flat_map(|&(severity, i, _)| findings_of(self.cluster, &self.facts[i], &self.ctx, severity))
-                .map(|mut f| {
-                    let sa = (f.service_account.namespace.clone(), f.service_account.name.clone());
-                    f.steps_to_cluster_admin = self.steps_to_cluster_admin.get(&sa).copied();
-                    f
-                }),
+            self.order.iter().flat_map(|&(severity, i, _)| self.findings_of(i, severity)).map(|mut f| {
+                let sa = (f.service_account.namespace.clone(), f.service_account.name.clone());
+                f.steps_to_cluster_admin = self.steps_to_cluster_admin.get(&sa).copied();
+                f
+            }),
         )
+    }
+
+    /// The fingerprint of every finding [`Audit::findings`] yields, with where it comes from, without building the
+    /// findings (the severity pass alone): what a comparison of two audits needs for most of them.
+    pub fn fingerprints(&self) -> Vec<(String, FindingSource)> {
+        let mut out: Vec<(String, FindingSource)> =
+            self.everyone.iter().map(|f| (f.fingerprint.clone(), FindingSource::Everyone)).collect();
+        for &(severity, i, _) in &self.order {
+            for fingerprint in fingerprints_of(&self.facts[i], &self.ctx, severity) {
+                out.push((fingerprint, FindingSource::ServiceAccount(severity, i)));
+            }
+        }
+        out
+    }
+
+    /// The findings with these fingerprints, built from where [`Audit::fingerprints`] says they come from, in
+    /// report order.
+    pub fn findings_with(&self, wanted: &[(&str, FindingSource)]) -> Vec<Finding> {
+        let names: std::collections::HashSet<&str> = wanted.iter().map(|(f, _)| *f).collect();
+        let sources: BTreeSet<FindingSource> = wanted.iter().map(|(_, s)| *s).collect();
+        let mut out: Vec<Finding> = sources
+            .into_iter()
+            .flat_map(|source| match source {
+                FindingSource::Everyone => self.everyone.clone(),
+                FindingSource::ServiceAccount(severity, i) => self.findings_of(i, severity),
+            })
+            .filter(|f| names.contains(f.fingerprint.as_str()))
+            .map(|mut f| {
+                let sa = (f.service_account.namespace.clone(), f.service_account.name.clone());
+                f.steps_to_cluster_admin = self.steps_to_cluster_admin.get(&sa).copied();
+                f
+            })
+            .collect();
+        sort_findings(&mut out);
+        out
+    }
+
+    /// One ServiceAccount's findings at one severity; lent candidates are first rebuilt from this state.
+    fn findings_of(&self, i: usize, severity: Severity) -> Vec<Finding> {
+        let f = &self.facts[i];
+        if !f.borrowed {
+            return findings_of(self.cluster, f, &self.ctx, severity);
+        }
+        let options = Options { workloads_known: self.workloads_known, ..Default::default() };
+        let (fresh, _) = sa_facts(self.cluster, &f.sa.namespace, &f.sa.name, f.exists, f.pod_count, &options, None);
+        findings_of(self.cluster, &fresh, &self.ctx, severity)
+    }
+
+    /// The RBAC candidates of the ServiceAccounts `same` says hold the same permissions in another state, for an
+    /// audit of that state.
+    pub fn lend(&self, same: impl Fn(&str, &str) -> bool) -> Lent<'a> {
+        let candidates = self
+            .facts
+            .iter()
+            .filter(|f| !f.borrowed && same(&f.sa.namespace, &f.sa.name))
+            .map(|f| ((f.sa.namespace.clone(), f.sa.name.clone()), f.candidates[..f.rbac_len].to_vec()))
+            .collect();
+        Lent { candidates }
     }
 
     /// (namespace, name) -> the steps of the shortest path to cluster-admin, for the ServiceAccounts shown that have
@@ -1281,14 +1381,33 @@ pub fn audit(cluster: &Cluster, options: &Options) -> AuditReport {
 pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
     // The escalation paths of every ServiceAccount shown, searched first: the search's graph is freed before the
     // catalogue's facts are built, so the two never take memory at once.
-    let starts: Vec<(String, String)> = cluster
+    let steps_to_cluster_admin = crate::paths::steps_to(
+        cluster,
+        crate::paths::Target::ClusterAdmin,
+        &shown_service_accounts(cluster, options),
+        crate::paths::DEFAULT_MAX_STEPS,
+    );
+    prepare_with_steps(cluster, options, steps_to_cluster_admin, None)
+}
+
+/// The existing ServiceAccounts whose findings `options` selects: the starts of their paths to cluster-admin.
+pub fn shown_service_accounts(cluster: &Cluster, options: &Options) -> Vec<(String, String)> {
+    cluster
         .service_accounts
         .keys()
         .filter(|(namespace, name)| options.shows(&SaRef { namespace: namespace.clone(), name: name.clone() }))
         .cloned()
-        .collect();
-    let steps_to_cluster_admin =
-        crate::paths::steps_to(cluster, crate::paths::Target::ClusterAdmin, &starts, crate::paths::DEFAULT_MAX_STEPS);
+        .collect()
+}
+
+/// [`prepare`], with the steps to cluster-admin of [`shown_service_accounts`] already searched (by a caller that
+/// keeps the search for its paths).
+pub fn prepare_with_steps<'a>(
+    cluster: &'a Cluster,
+    options: &Options,
+    steps_to_cluster_admin: HashMap<(String, String), usize>,
+    lent: Option<&Lent<'a>>,
+) -> Audit<'a> {
     let sas = sa_names(cluster);
     let mut pods_by_ns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut pods_by_sa: HashMap<(&str, &str), usize> = HashMap::new();
@@ -1302,55 +1421,13 @@ pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
     let mut facts = Vec::with_capacity(sas.len());
     let mut cloud: BTreeMap<SaRef, Vec<String>> = BTreeMap::new();
     for (&(namespace, name), &exists) in &sas {
-        let sa = SaRef { namespace: namespace.to_string(), name: name.to_string() };
-        let user = UserInfo::service_account(namespace, name);
-        let identity = Identity { cluster, rules: IdentityRules::new(cluster, &user) };
-        let mut candidates = rbac_candidates(&identity);
-        let object = cluster.service_account(namespace, name);
         let pod_count = pods_by_sa.get(&(namespace, name)).copied().unwrap_or(0);
-        // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
-        if pod_count > 0 || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
-            let report = crate::identity::authn::analyse(cluster, namespace, name, false, options.workloads_known);
-            if !report.cloud_identities.is_empty() {
-                let ids: Vec<String> = report
-                    .cloud_identities
-                    .iter()
-                    .map(|c| {
-                        if c.identity.is_empty() {
-                            c.provider.clone()
-                        } else {
-                            format!("{} {}", c.provider, c.identity)
-                        }
-                    })
-                    .collect();
-                let mut details: Vec<String> = report
-                    .cloud_identities
-                    .iter()
-                    .map(|c| format!("{} {} ({})", c.provider, c.identity, c.source))
-                    .collect();
-                details.extend(report.warnings.iter().filter(|w| !w.contains("legacy token")).cloned());
-                if exists {
-                    cloud.insert(sa.clone(), ids.clone());
-                }
-                candidates.push(workload_candidate("SA-27", namespace, ids, details));
-            }
+        let lent = lent.and_then(|l| l.candidates.get(&(namespace.to_string(), name.to_string())));
+        let (f, ids) = sa_facts(cluster, namespace, name, exists, pod_count, options, lent);
+        if let Some(ids) = ids {
+            cloud.insert(f.sa.clone(), ids);
         }
-        if name == "default" && exists {
-            let mut reasons = Vec::new();
-            if pod_count > 0 {
-                reasons.push(format!("{pod_count} pod(s) run as the namespace's default ServiceAccount (CIS 5.1.5)"));
-            }
-            if object.is_some_and(|o| o.automount != Some(false)) {
-                reasons.push(
-                    "automountServiceAccountToken is not false: pods without a ServiceAccount get its token (CIS 5.1.6)"
-                        .to_string(),
-                );
-            }
-            if !reasons.is_empty() {
-                candidates.push(workload_candidate("SA-24", namespace, vec!["default ServiceAccount".into()], reasons));
-            }
-        }
-        facts.push(SaFacts { sa, exists, candidates });
+        facts.push(f);
     }
 
     let seed: BTreeSet<String> = match &options.privileged_namespaces {
@@ -1411,7 +1488,76 @@ pub fn prepare<'a>(cluster: &'a Cluster, options: &Options) -> Audit<'a> {
         privileged_namespaces,
         service_accounts: sas.len(),
         steps_to_cluster_admin,
+        workloads_known: options.workloads_known,
     }
+}
+
+/// One ServiceAccount's candidates (RBAC ones lent by an audit of another state when given), and its cloud
+/// identities if it exists and has some.
+fn sa_facts<'a>(
+    cluster: &'a Cluster,
+    namespace: &'a str,
+    name: &str,
+    exists: bool,
+    pod_count: usize,
+    options: &Options,
+    lent: Option<&Vec<Candidate<'a>>>,
+) -> (SaFacts<'a>, Option<Vec<String>>) {
+    let mut cloud = None;
+    let sa = SaRef { namespace: namespace.to_string(), name: name.to_string() };
+    let (mut candidates, borrowed) = match lent {
+        Some(lent) => (lent.clone(), true),
+        None => {
+            let user = UserInfo::service_account(namespace, name);
+            (rbac_candidates(&Identity { cluster, rules: IdentityRules::new(cluster, &user) }), false)
+        }
+    };
+    let rbac_len = candidates.len();
+    let object = cluster.service_account(namespace, name);
+    // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
+    if pod_count > 0 || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
+        let report = crate::identity::authn::analyse(cluster, namespace, name, false, options.workloads_known);
+        if !report.cloud_identities.is_empty() {
+            let ids: Vec<String> =
+                report
+                    .cloud_identities
+                    .iter()
+                    .map(|c| {
+                        if c.identity.is_empty() {
+                            c.provider.clone()
+                        } else {
+                            format!("{} {}", c.provider, c.identity)
+                        }
+                    })
+                    .collect();
+            let mut details: Vec<String> = report
+                .cloud_identities
+                .iter()
+                .map(|c| format!("{} {} ({})", c.provider, c.identity, c.source))
+                .collect();
+            details.extend(report.warnings.iter().filter(|w| !w.contains("legacy token")).cloned());
+            if exists {
+                cloud = Some(ids.clone());
+            }
+            candidates.push(workload_candidate("SA-27", namespace, ids, details));
+        }
+    }
+    if name == "default" && exists {
+        let mut reasons = Vec::new();
+        if pod_count > 0 {
+            reasons.push(format!("{pod_count} pod(s) run as the namespace's default ServiceAccount (CIS 5.1.5)"));
+        }
+        if object.is_some_and(|o| o.automount != Some(false)) {
+            reasons.push(
+                "automountServiceAccountToken is not false: pods without a ServiceAccount get its token (CIS 5.1.6)"
+                    .to_string(),
+            );
+        }
+        if !reasons.is_empty() {
+            candidates.push(workload_candidate("SA-24", namespace, vec!["default ServiceAccount".into()], reasons));
+        }
+    }
+    (SaFacts { sa, exists, candidates, rbac_len, borrowed, pod_count }, cloud)
 }
 
 fn workload_candidate<'a>(

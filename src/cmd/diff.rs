@@ -1,6 +1,7 @@
 //! `kubectl sa diff --before PATH... --after PATH...`: what an RBAC change grants and takes away, per subject, and
 //! the findings and paths to cluster-admin it adds and removes.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -23,9 +24,12 @@ pub fn run(
     let (before, after) = runtime.block_on(source::load_states(connection, &args.before, &args.after, args.replace))?;
     let sides = Sides { before_workloads_known: before.workloads_known, after_workloads_known: after.workloads_known };
     let mut report = diff::compare_with_risk(&before.cluster, &after.cluster, sides);
-    let mut subjects = std::mem::take(&mut report.subjects);
-    subjects.sort_by_key(|s| std::cmp::Reverse(rank(&report, s)));
-    report.subjects = subjects;
+    let ranks = rank_all(&report);
+    let mut order: Vec<usize> = (0..report.subjects.len()).collect();
+    // Stable: subjects of equal rank keep their order (by kind, namespace and name).
+    order.sort_by_key(|&i| std::cmp::Reverse(ranks[i]));
+    let mut subjects: Vec<Option<SubjectDiff>> = std::mem::take(&mut report.subjects).into_iter().map(Some).collect();
+    report.subjects = order.into_iter().filter_map(|i| subjects[i].take()).collect();
     match args.output {
         Some(DiffOutput::Json) => output::write_json(out, &report)?,
         Some(DiffOutput::Yaml) => output::write_yaml(out, &report)?,
@@ -45,24 +49,31 @@ pub fn run(
         None => print_text(out, &report)?,
     }
     let failed = args.fail_on.is_some_and(|min| report.worst_added().is_some_and(|worst| worst >= min));
+    // The process ends next: freeing both states object by object would take longer than the diff's output.
+    std::mem::forget((before, after, report));
     Ok(if failed { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }
 
 /// How much a subject's change matters, for ordering: the worst finding it gains, a new path to cluster-admin,
 /// then how much it gains and loses.
-fn rank(report: &Report, s: &SubjectDiff) -> (Option<Severity>, bool, usize) {
-    let is_it = |namespace: &str, name: &str| {
-        s.subject.kind == "ServiceAccount" && s.subject.namespace == namespace && s.subject.name == name
-    };
-    let worst = report
-        .findings
-        .added
+fn rank_all(report: &Report) -> Vec<(Option<Severity>, bool, usize)> {
+    let mut worst: HashMap<(&str, &str), Severity> = HashMap::new();
+    for f in &report.findings.added {
+        let w =
+            worst.entry((f.service_account.namespace.as_str(), f.service_account.name.as_str())).or_insert(f.severity);
+        *w = (*w).max(f.severity);
+    }
+    let paths: HashSet<(&str, &str)> =
+        report.paths.added.iter().map(|p| (p.from.namespace.as_str(), p.from.name.as_str())).collect();
+    report
+        .subjects
         .iter()
-        .filter(|f| is_it(&f.service_account.namespace, &f.service_account.name))
-        .map(|f| f.severity)
-        .max();
-    let path = report.paths.added.iter().any(|p| is_it(&p.from.namespace, &p.from.name));
-    (worst, path, s.added.len() + s.removed.len())
+        .map(|s| {
+            let sa = (s.subject.namespace.as_str(), s.subject.name.as_str());
+            let is_sa = s.subject.kind == "ServiceAccount";
+            (worst.get(&sa).copied().filter(|_| is_sa), is_sa && paths.contains(&sa), s.added.len() + s.removed.len())
+        })
+        .collect()
 }
 
 /// `get,list secrets,configmaps named a,b`, with what a `*` leaves out.

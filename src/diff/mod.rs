@@ -12,12 +12,13 @@
 pub mod boxes;
 mod urls;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::audit::{self, Finding, Severity};
-use crate::model::{Binding, BindingKind, Cluster};
+use crate::model::{Binding, BindingId, BindingKind, Cluster, Rule};
 use crate::rbac::Request;
 use crate::rbac::UserInfo;
 use crate::rbac::access::IdentityRules;
@@ -339,94 +340,227 @@ fn subjects(states: [&Cluster; 2]) -> BTreeSet<SubjectRef> {
     out
 }
 
-/// One state's rules for a subject, as cubes with their origin: resource cubes by scope ("cluster" or a
-/// namespace), non-resource cubes (ClusterRoleBindings only: non-resource requests have no namespace).
-struct Held {
-    cubes: Vec<(String, Cube, Via)>,
-    url_cubes: Vec<(Cube, Via)>,
+/// One state's rules for a subject, with the binding that holds each: resource rules by scope ("cluster" or a
+/// namespace), non-resource cubes (ClusterRoleBindings only: non-resource requests have no namespace). Kept by
+/// scope because a subject can hold tens of thousands of rules (a group bound in every namespace), and each scope
+/// is decided by the cluster's rules and its own only. Rules point at their cubes, built once per state.
+struct Held<'a> {
+    cluster: &'a Cluster,
+    scopes: FastMap<&'a str, Vec<(Arc<RuleCubes>, BindingId)>>,
+    url_cubes: Vec<(Cube, BindingId)>,
+    /// The cluster scope's rules by the resources they name, built when first asked.
+    cluster_index: std::cell::OnceCell<ResourceIndex>,
 }
 
-impl Held {
-    fn of(cluster: &Cluster, user: &UserInfo, urls: &UrlClasses) -> Held {
+/// Rules (positions in a scope's list) by resource: those naming each resource, and those for every resource.
+#[derive(Default)]
+struct ResourceIndex {
+    named: FastMap<String, Vec<usize>>,
+    every: Vec<usize>,
+}
+
+impl ResourceIndex {
+    fn of(rules: &[(Arc<RuleCubes>, BindingId)]) -> ResourceIndex {
+        let mut index = ResourceIndex::default();
+        for (i, (r, _)) in rules.iter().enumerate() {
+            for c in &r.cubes {
+                match &c.0[RESOURCE] {
+                    Set::Only(names) => {
+                        for n in names {
+                            index.named.entry(n.clone()).or_default().push(i);
+                        }
+                    }
+                    Set::AllBut(_) => index.every.push(i),
+                }
+            }
+        }
+        index
+    }
+
+    /// The rules that can meet some of `cubes` (a superset: only resources are compared), in order; None: all.
+    fn candidates(&self, cubes: &[Cube]) -> Option<Vec<usize>> {
+        let mut out = self.every.clone();
+        for c in cubes {
+            let Set::Only(names) = &c.0[RESOURCE] else { return None };
+            for n in names {
+                out.extend(self.named.get(n).into_iter().flatten());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+const CLUSTER: &str = "cluster";
+
+/// A rule's cubes, hashed once: what both sides hold is cancelled by comparing cubes, not rule text, so rules that
+/// differ only in order or spelling (`get,list` and `list,get`) cancel too.
+struct RuleCubes {
+    cubes: Vec<Cube>,
+    hash: u64,
+}
+
+impl PartialEq for RuleCubes {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.cubes == other.cubes
+    }
+}
+
+impl Eq for RuleCubes {}
+
+impl std::hash::Hash for RuleCubes {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Each rule's cubes, built once per state: roles are shared by many bindings and subjects.
+#[derive(Default)]
+struct CubeCache(FastMap<*const Rule, Arc<RuleCubes>>);
+
+impl CubeCache {
+    fn of(&mut self, rule: &Arc<Rule>) -> &Arc<RuleCubes> {
+        self.0.entry(Arc::as_ptr(rule)).or_insert_with(|| {
+            let mut cubes = boxes::cubes_of(rule);
+            cubes.sort();
+            cubes.dedup();
+            let hash = std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), &cubes);
+            Arc::new(RuleCubes { cubes, hash })
+        })
+    }
+}
+
+impl<'a> Held<'a> {
+    fn of(cluster: &'a Cluster, user: &UserInfo, urls: &UrlClasses, cubes: &mut CubeCache) -> Held<'a> {
         let rules = IdentityRules::new(cluster, user);
-        let (mut cubes, mut url_cubes) = (Vec::new(), Vec::new());
+        let mut scopes: FastMap<&'a str, Vec<(Arc<RuleCubes>, BindingId)>> = FastMap::default();
+        let mut url_cubes = Vec::new();
         for m in rules.all() {
-            let b = cluster.binding(m.binding);
-            let via = Via {
-                binding: crate::model::ObjectRef::of_binding(b).to_string(),
-                role: crate::model::ObjectRef::of_role_ref(b).to_string(),
-            };
-            let cluster_wide = b.kind == BindingKind::ClusterRoleBinding;
-            let scope = if cluster_wide { "cluster".to_string() } else { b.namespace.clone() };
-            for c in boxes::cubes_of(m.rule) {
-                cubes.push((scope.clone(), c, via.clone()));
+            let cluster_wide = cluster.binding(m.binding).kind == BindingKind::ClusterRoleBinding;
+            let scope = if cluster_wide { CLUSTER } else { m.scope };
+            let rule_cubes = cubes.of(m.rule);
+            if !rule_cubes.cubes.is_empty() {
+                scopes.entry(scope).or_default().push((rule_cubes.clone(), m.binding));
             }
             if cluster_wide && let Some(c) = urls.cube_of(m.rule) {
-                url_cubes.push((c, via.clone()));
+                url_cubes.push((c, m.binding));
             }
         }
-        Held { cubes, url_cubes }
+        Held { cluster, scopes, url_cubes, cluster_index: Default::default() }
     }
 
-    /// The cubes of `self` that `other` does not hold at the same scope (as a multiset).
-    fn without(&self, other: &Held) -> Held {
-        let mut theirs: HashMap<(&str, &Cube), usize> = HashMap::new();
-        for (s, c, _) in &other.cubes {
-            *theirs.entry((s.as_str(), c)).or_default() += 1;
-        }
-        let mut cubes = Vec::new();
-        for (s, c, v) in &self.cubes {
-            match theirs.get_mut(&(s.as_str(), c)) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => cubes.push((s.clone(), c.clone(), v.clone())),
-            }
-        }
-        let mut their_urls: HashMap<&Cube, usize> = HashMap::new();
-        for (c, _) in &other.url_cubes {
-            *their_urls.entry(c).or_default() += 1;
-        }
-        let mut url_cubes = Vec::new();
-        for (c, v) in &self.url_cubes {
-            match their_urls.get_mut(c) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => url_cubes.push((c.clone(), v.clone())),
-            }
-        }
-        Held { cubes, url_cubes }
+    fn is_empty(&self) -> bool {
+        self.scopes.values().all(Vec::is_empty) && self.url_cubes.is_empty()
     }
 
-    /// The cubes that decide requests at `scope`: the cluster's, plus the namespace's own.
+    /// The rules of `self` that `other` does not hold at the same scope, compared by their cubes (as a multiset).
+    fn without(&self, other: &Held<'_>) -> Held<'a> {
+        fn minus<T: Clone + Eq + std::hash::Hash>(
+            mine: &[(T, BindingId)],
+            theirs: &[(T, BindingId)],
+        ) -> Vec<(T, BindingId)> {
+            let mut count: FastMap<&T, usize> = FastMap::default();
+            for (c, _) in theirs {
+                *count.entry(c).or_default() += 1;
+            }
+            let mut out = Vec::new();
+            for (c, b) in mine {
+                match count.get_mut(c) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => out.push((c.clone(), *b)),
+                }
+            }
+            out
+        }
+        let scopes = self
+            .scopes
+            .iter()
+            .map(|(scope, mine)| (*scope, minus(mine, other.scopes.get(scope).map_or(&[][..], Vec::as_slice))))
+            .filter(|(_, left)| !left.is_empty())
+            .collect();
+        Held {
+            cluster: self.cluster,
+            scopes,
+            url_cubes: minus(&self.url_cubes, &other.url_cubes),
+            cluster_index: Default::default(),
+        }
+    }
+
+    /// The rules (and their bindings) that decide requests at `scope`: the cluster's, plus the namespace's own
+    /// ("": the cluster's alone).
+    fn held_at<'s>(&'s self, scope: &'s str) -> impl Iterator<Item = &'s (Arc<RuleCubes>, BindingId)> + 's {
+        let own = if scope.is_empty() || scope == CLUSTER { None } else { self.scopes.get(scope) };
+        self.scopes.get(CLUSTER).into_iter().chain(own).flatten()
+    }
+
     fn at(&self, scope: &str) -> Vec<Cube> {
         self.cuts(scope).cloned().collect()
     }
 
+    /// A namespace's own cubes (of its RoleBindings).
+    fn own(&self, ns: &str) -> Vec<Cube> {
+        self.own_cuts(ns).cloned().collect()
+    }
+
+    fn own_cuts<'s>(&'s self, ns: &str) -> impl Iterator<Item = &'s Cube> + 's {
+        self.scopes.get(ns).into_iter().flatten().flat_map(|(r, _)| &r.cubes)
+    }
+
     /// [`Held::at`], borrowed: the side subtracted from.
     fn cuts<'s>(&'s self, scope: &'s str) -> impl Iterator<Item = &'s Cube> + 's {
-        self.cubes.iter().filter(move |(s, _, _)| s == "cluster" || s == scope).map(|(_, c, _)| c)
+        self.held_at(scope).flat_map(|(r, _)| &r.cubes)
     }
 
     fn urls(&self) -> Vec<Cube> {
         self.url_cubes.iter().map(|(c, _)| c.clone()).collect()
     }
 
-    fn namespaces(&self) -> impl Iterator<Item = &str> {
-        self.cubes.iter().map(|(s, _, _)| s.as_str()).filter(|s| *s != "cluster")
+    fn namespaces(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.scopes.keys().copied().filter(|s| *s != CLUSTER)
+    }
+
+    /// The cluster scope's rules that can meet some of `cubes`: a subject bound in many places holds thousands.
+    fn cluster_rules_for<'s>(&'s self, cubes: &[Cube]) -> Vec<&'s (Arc<RuleCubes>, BindingId)> {
+        let Some(rules) = self.scopes.get(CLUSTER) else { return Vec::new() };
+        if rules.len() < 64 {
+            return rules.iter().collect();
+        }
+        match self.cluster_index.get_or_init(|| ResourceIndex::of(rules)).candidates(cubes) {
+            Some(positions) => positions.into_iter().map(|i| &rules[i]).collect(),
+            None => rules.iter().collect(),
+        }
+    }
+
+    /// The cluster scope's cubes that can meet some of `cubes`.
+    fn cluster_cuts_for(&self, cubes: &[Cube]) -> Vec<&Cube> {
+        self.cluster_rules_for(cubes).into_iter().flat_map(|(r, _)| &r.cubes).collect()
     }
 
     fn via(&self, scope: &str, cube: &Cube) -> Vec<Via> {
-        let mut out: Vec<Via> = self
-            .cubes
-            .iter()
-            .filter(|(s, c, _)| (s == "cluster" || s == scope) && c.meets(cube))
-            .map(|(_, _, v)| v.clone())
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        let own = if scope.is_empty() || scope == CLUSTER { None } else { self.scopes.get(scope) };
+        let rules = self.cluster_rules_for(std::slice::from_ref(cube)).into_iter().chain(own.into_iter().flatten());
+        self.vias(rules.filter(|(r, _)| r.cubes.iter().any(|c| c.meets(cube))).map(|(_, b)| *b))
     }
 
     fn url_via(&self, cube: &Cube) -> Vec<Via> {
-        let mut out: Vec<Via> = self.url_cubes.iter().filter(|(c, _)| c.meets(cube)).map(|(_, v)| v.clone()).collect();
+        self.vias(self.url_cubes.iter().filter(|(c, _)| c.meets(cube)).map(|(_, b)| *b))
+    }
+
+    fn vias(&self, bindings: impl Iterator<Item = BindingId>) -> Vec<Via> {
+        let ids: BTreeSet<BindingId> = bindings.collect();
+        let mut out: Vec<Via> = ids
+            .into_iter()
+            .map(|id| {
+                let b = self.cluster.binding(id);
+                Via {
+                    binding: crate::model::ObjectRef::of_binding(b).to_string(),
+                    role: crate::model::ObjectRef::of_role_ref(b).to_string(),
+                }
+            })
+            .collect();
         out.sort();
         out.dedup();
         out
@@ -435,106 +569,204 @@ impl Held {
 
 /// What changed for every subject between two states: permissions only (see [`compare_with_risk`]).
 pub fn compare(before: &Cluster, after: &Cluster) -> Report {
-    let touched = Touched::of(before, after);
+    compare_touched(before, after, &Touched::of(before, after))
+}
+
+/// [`compare`], for the subjects `touched` names.
+fn compare_touched(before: &Cluster, after: &Cluster, touched: &Touched) -> Report {
+    use rayon::prelude::*;
     let urls = UrlClasses::of([before, after]);
-    let mut out = Vec::new();
-    for subject in subjects([before, after]) {
-        if !touched.contains(&subject) {
-            continue;
-        }
-        let user = subject.user_info();
-        if user.is_superuser() {
-            // system:masters is allowed everything before RBAC is asked, on both sides.
-            continue;
-        }
-        let (b, a) = (Held::of(before, &user, &urls), Held::of(after, &user, &urls));
-        // What both sides hold cancels out: (C + A') minus (C + B') is A' minus (C + B'). Only the cubes one side
-        // holds and the other does not are split, which keeps the algebra small for subjects with many rules.
-        let (b_only, a_only) = (b.without(&a), a.without(&b));
-        if b_only.cubes.is_empty()
-            && a_only.cubes.is_empty()
-            && b_only.url_cubes.is_empty()
-            && a_only.url_cubes.is_empty()
-        {
-            continue;
-        }
-        let mut added = Vec::new();
-        let mut removed = Vec::new();
-        let cluster_added = boxes::difference(&a_only.at(""), b.cuts(""));
-        let cluster_removed = boxes::difference(&b_only.at(""), a.cuts(""));
-        for c in &cluster_added {
-            added.extend(entries("cluster", c, a.via("", c)));
-        }
-        for c in &cluster_removed {
-            removed.extend(entries("cluster", c, b.via("", c)));
-        }
-        for c in boxes::difference(&a_only.urls(), b.url_cubes.iter().map(|(c, _)| c)) {
-            added.extend(urls.entries(&c, a.url_via(&c)));
-        }
-        for c in boxes::difference(&b_only.urls(), a.url_cubes.iter().map(|(c, _)| c)) {
-            removed.extend(urls.entries(&c, b.url_via(&c)));
-        }
-        // A namespace can differ from the cluster scope only where one side's own cubes changed, or where its
-        // RoleBindings already held (before) part of what the cluster scope gains, or still hold (after) part of
-        // what it loses; every other namespace changed exactly as the cluster scope did.
-        let mut namespaces: BTreeSet<&str> = b_only.namespaces().chain(a_only.namespaces()).collect();
-        for (held, change) in [(&b, &cluster_added), (&a, &cluster_removed)] {
-            for (s, c, _) in &held.cubes {
-                if s != "cluster" && !namespaces.contains(s.as_str()) && change.iter().any(|x| x.meets(c)) {
-                    namespaces.insert(s.as_str());
-                }
-            }
-        }
-        let mut listed_namespaces = Vec::new();
-        for ns in namespaces {
-            let ns_added = boxes::difference(&a_only.at(ns), b.cuts(ns));
-            let ns_removed = boxes::difference(&b_only.at(ns), a.cuts(ns));
-            if !same(&ns_added, &cluster_added) || !same(&ns_removed, &cluster_removed) {
-                listed_namespaces.push(ns.to_string());
-                for c in &ns_added {
-                    added.extend(entries(ns, c, a.via(ns, c)));
-                }
-                for c in &ns_removed {
-                    removed.extend(entries(ns, c, b.via(ns, c)));
-                }
-            }
-        }
-        if !added.is_empty() || !removed.is_empty() {
-            out.push(SubjectDiff { subject, added, removed, listed_namespaces });
-        }
-    }
+    let subjects: Vec<SubjectRef> = subjects([before, after]).into_iter().filter(|s| touched.contains(s)).collect();
+    // Subjects are independent: split over the threads, each with its own cube caches.
+    let out: Vec<SubjectDiff> = subjects
+        .into_par_iter()
+        .map_init(
+            || (CubeCache::default(), CubeCache::default()),
+            |(before_cubes, after_cubes), subject| {
+                subject_diff(before, after, &urls, subject, before_cubes, after_cubes)
+            },
+        )
+        .flatten()
+        .collect();
     Report { subjects: out, findings: FindingsDiff::default(), paths: PathsDiff::default(), warnings: Vec::new() }
 }
 
-/// [`compare`], with the audit findings and the paths to cluster-admin each side has and the other does not. The
-/// two sides are audited on two threads: each audit is the cost of a whole `audit -A`.
-pub fn compare_with_risk(before: &Cluster, after: &Cluster, sides: Sides) -> Report {
-    let audit_side = |c: &Cluster, workloads_known: bool| {
-        let options = audit::Options { workloads_known, ..Default::default() };
-        let prepared = audit::prepare(c, &options);
-        let findings: BTreeMap<String, Finding> = prepared.findings().map(|f| (f.fingerprint.clone(), f)).collect();
-        (findings, prepared.steps_to_cluster_admin().clone())
-    };
-    let (mut report, (was, is)) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| audit_side(before, sides.before_workloads_known));
-        let a = audit_side(after, sides.after_workloads_known);
-        let report = compare(before, after);
-        (report, (b.join().expect("the audit of the state before does not panic"), a))
+/// One subject's change, if it has one.
+fn subject_diff(
+    before: &Cluster,
+    after: &Cluster,
+    urls: &UrlClasses,
+    subject: SubjectRef,
+    before_cubes: &mut CubeCache,
+    after_cubes: &mut CubeCache,
+) -> Option<SubjectDiff> {
+    let user = subject.user_info();
+    if user.is_superuser() {
+        // system:masters is allowed everything before RBAC is asked, on both sides.
+        return None;
+    }
+    let b = Held::of(before, &user, urls, before_cubes);
+    let a = Held::of(after, &user, urls, after_cubes);
+    // What both sides hold cancels out: (C + A') minus (C + B') is A' minus (C + B'). Only the cubes one side
+    // holds and the other does not are split, which keeps the algebra small for subjects with many rules.
+    let (b_only, a_only) = (b.without(&a), a.without(&b));
+    if b_only.is_empty() && a_only.is_empty() {
+        return None;
+    }
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    let cluster_added = boxes::difference(&a_only.at(""), b.cuts(""));
+    let cluster_removed = boxes::difference(&b_only.at(""), a.cuts(""));
+    for c in &cluster_added {
+        added.extend(entries("cluster", c, a.via("", c)));
+    }
+    for c in &cluster_removed {
+        removed.extend(entries("cluster", c, b.via("", c)));
+    }
+    for c in boxes::difference(&a_only.urls(), b.url_cubes.iter().map(|(c, _)| c)) {
+        added.extend(urls.entries(&c, a.url_via(&c)));
+    }
+    for c in boxes::difference(&b_only.urls(), a.url_cubes.iter().map(|(c, _)| c)) {
+        removed.extend(urls.entries(&c, b.url_via(&c)));
+    }
+    // A namespace can differ from the cluster scope only where one side's own cubes changed, or where its
+    // RoleBindings already held (before) part of what the cluster scope gains, or still hold (after) part of
+    // what it loses; every other namespace changed exactly as the cluster scope did.
+    let mut namespaces: BTreeSet<&str> = b_only.namespaces().chain(a_only.namespaces()).collect();
+    for (held, change) in [(&b, &cluster_added), (&a, &cluster_removed)] {
+        if change.is_empty() {
+            continue;
+        }
+        // Namespaces bind the same roles over and over: each rule is checked once.
+        let mut meets: FastMap<*const RuleCubes, bool> = FastMap::default();
+        let mut meets_change = |r: &Arc<RuleCubes>| {
+            *meets.entry(Arc::as_ptr(r)).or_insert_with(|| r.cubes.iter().any(|c| change.iter().any(|x| x.meets(c))))
+        };
+        for (ns, rules) in &held.scopes {
+            if *ns != CLUSTER && !namespaces.contains(ns) && rules.iter().any(|(r, _)| meets_change(r)) {
+                namespaces.insert(ns);
+            }
+        }
+    }
+    let mut listed_namespaces = Vec::new();
+    for ns in namespaces {
+        let ns_added = at_namespace(&cluster_added, &a_only, &b, ns);
+        let ns_removed = at_namespace(&cluster_removed, &b_only, &a, ns);
+        if !same(&ns_added, &cluster_added) || !same(&ns_removed, &cluster_removed) {
+            listed_namespaces.push(ns.to_string());
+            for c in &ns_added {
+                added.extend(entries(ns, c, a.via(ns, c)));
+            }
+            for c in &ns_removed {
+                removed.extend(entries(ns, c, b.via(ns, c)));
+            }
+        }
+    }
+    if added.is_empty() && removed.is_empty() {
+        return None;
+    }
+    Some(SubjectDiff { subject, added, removed, listed_namespaces })
+}
+
+/// [`compare`], with the audit findings and the paths to cluster-admin each side has and the other does not.
+/// Each side is searched for paths and audited once, on its own thread, next to [`compare`]; only the findings
+/// and paths that differ are built.
+pub fn compare_with_risk<'a>(before: &'a Cluster, after: &'a Cluster, sides: Sides) -> Report {
+    use std::sync::mpsc::channel;
+    let (touched_tx, touched_rx) = channel::<Arc<Touched>>();
+    let (lent_tx, lent_rx) = channel::<audit::Lent<'a>>();
+    let (mut report, was, is) = std::thread::scope(|scope| {
+        // ServiceAccounts the change does not touch match the same rules after: their RBAC candidates are lent
+        // to the audit of the state after instead of being found again.
+        let lend = move |audit: &audit::Audit<'a>| {
+            if let Ok(touched) = touched_rx.recv() {
+                let lent = audit.lend(|ns, name| !touched.contains(&SubjectRef::service_account(ns, name)));
+                let _ = lent_tx.send(lent);
+            }
+        };
+        let b = scope.spawn(move || Risk::of(before, sides.before_workloads_known, Some(Box::new(lend)), None));
+        let a = scope.spawn(move || Risk::of(after, sides.after_workloads_known, None, Some(lent_rx)));
+        let touched = Arc::new(Touched::of(before, after));
+        let _ = touched_tx.send(touched.clone());
+        let report = compare_touched(before, after, &touched);
+        let join = "the audit of a side does not panic";
+        (report, b.join().expect(join), a.join().expect(join))
     });
-    let only = |x: &BTreeMap<String, Finding>, y: &BTreeMap<String, Finding>| -> Vec<Finding> {
-        let mut v: Vec<Finding> = x.iter().filter(|(k, _)| !y.contains_key(*k)).map(|(_, f)| f.clone()).collect();
-        audit::sort_findings(&mut v);
-        v
-    };
-    report.findings = FindingsDiff { added: only(&is.0, &was.0), removed: only(&was.0, &is.0) };
-    let reach = |c: &Cluster, from: &HashMap<(String, String), usize>, other: &HashMap<(String, String), usize>| {
-        let mut starts: Vec<(String, String)> = from.keys().filter(|k| !other.contains_key(*k)).cloned().collect();
-        starts.sort();
-        let target = crate::paths::Target::ClusterAdmin;
-        crate::paths::find(c, target, "cluster-admin", &starts, false, crate::paths::DEFAULT_MAX_STEPS).paths
-    };
-    report.paths = PathsDiff { added: reach(after, &is.1, &was.1), removed: reach(before, &was.1, &is.1) };
+    report.findings = FindingsDiff { added: is.findings_not_in(&was), removed: was.findings_not_in(&is) };
+    report.paths = PathsDiff { added: is.paths_not_in(&was), removed: was.paths_not_in(&is) };
+    // Each side's audit and search graph take hundreds of megabytes: freed on two threads.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(was));
+        drop(is);
+    });
     report
+}
+
+/// What the audit of the state before does with its candidates once they are found: lend them to the other side.
+type Lend<'a> = Box<dyn FnOnce(&audit::Audit<'a>) + Send + 'a>;
+
+/// One side's audit (findings by fingerprint, not built yet) and its search for paths to cluster-admin, which
+/// gives the audit its steps and the diff its paths.
+struct Risk<'a> {
+    audit: audit::Audit<'a>,
+    search: crate::paths::Search<'a>,
+    fingerprints: FastMap<String, audit::FindingSource>,
+}
+
+impl<'a> Risk<'a> {
+    /// The search first, then the audit: the audit of the state after waits (`lent`) for the candidates the audit
+    /// of the state before lends (`lend`), and both searches run meanwhile.
+    fn of(
+        cluster: &'a Cluster,
+        workloads_known: bool,
+        lend: Option<Lend<'a>>,
+        lent: Option<std::sync::mpsc::Receiver<audit::Lent<'a>>>,
+    ) -> Risk<'a> {
+        let options = audit::Options { workloads_known, ..Default::default() };
+        let search = crate::paths::Search::new(
+            cluster,
+            crate::paths::Target::ClusterAdmin,
+            &audit::shown_service_accounts(cluster, &options),
+            crate::paths::DEFAULT_MAX_STEPS,
+        );
+        let lent = lent.and_then(|l| l.recv().ok());
+        let audit = audit::prepare_with_steps(cluster, &options, search.steps(), lent.as_ref());
+        if let Some(lend) = lend {
+            lend(&audit);
+        }
+        let fingerprints = audit.fingerprints().into_iter().collect();
+        Risk { audit, search, fingerprints }
+    }
+
+    fn findings_not_in(&self, other: &Risk<'_>) -> Vec<Finding> {
+        let wanted: Vec<(&str, audit::FindingSource)> = self
+            .fingerprints
+            .iter()
+            .filter(|(f, _)| !other.fingerprints.contains_key(*f))
+            .map(|(f, source)| (f.as_str(), *source))
+            .collect();
+        let mut findings = self.audit.findings_with(&wanted);
+        findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        findings
+    }
+
+    fn paths_not_in(&self, other: &Risk<'_>) -> Vec<crate::paths::Path> {
+        let theirs = other.audit.steps_to_cluster_admin();
+        let mut starts: Vec<(String, String)> =
+            self.audit.steps_to_cluster_admin().keys().filter(|k| !theirs.contains_key(*k)).cloned().collect();
+        starts.sort();
+        self.search.shortest_paths(&starts)
+    }
+}
+
+/// What one side holds at namespace `ns` and the other does not, from the cluster scope's change:
+/// (A'cl + A'ns) - (Bcl + Bns) = ((A'cl - Bcl) + (A'ns - Bcl)) - Bns, so only the namespace's own cubes meet the
+/// (large) cluster scope of the other side again.
+fn at_namespace(cluster_change: &[Cube], only: &Held<'_>, other: &Held<'_>, ns: &str) -> Vec<Cube> {
+    let mut parts = cluster_change.to_vec();
+    let own = only.own(ns);
+    parts.extend(boxes::difference(&own, other.cluster_cuts_for(&own)));
+    boxes::difference(&parts, other.own_cuts(ns))
 }
 
 /// Whether two unions of cubes are the same set.

@@ -657,18 +657,7 @@ pub fn find(
     all: bool,
     max_steps: usize,
 ) -> Report {
-    let mut graph = Graph::new(cluster, target);
-    let start_ids: Vec<usize> = starts
-        .iter()
-        .map(|(ns, name)| {
-            graph.intern(Vertex::Identity(State {
-                identity: Identity::service_account(ns, name),
-                held: Held::Credential,
-                augmented: None,
-            }))
-        })
-        .collect();
-    graph.explore(&start_ids, max_steps);
+    let mut search = Search::new(cluster, target, starts, max_steps);
     let mut warnings = Vec::new();
     if cluster.pods.is_empty() {
         warnings.push(
@@ -677,23 +666,23 @@ pub fn find(
                 .to_string(),
         );
     }
-    let dist = graph.distances();
-    let mut paths = Vec::new();
-    for &s in &start_ids {
-        let found = if all {
-            let (found, truncated) = graph.all_paths(s, max_steps, ALL_PATHS_LIMIT);
+    let paths = if all {
+        let mut paths = Vec::new();
+        for i in 0..search.starts.len() {
+            let s = search.starts[i].1;
+            let (found, truncated) = search.graph.all_paths(s, max_steps, ALL_PATHS_LIMIT);
             if truncated {
                 warnings.push(format!("more than {ALL_PATHS_LIMIT} paths: the first {ALL_PATHS_LIMIT} are shown"));
             }
-            found
-        } else {
-            graph.shortest_path(s, &dist).into_iter().filter(|_| dist[s].is_some_and(|d| d <= max_steps)).collect()
-        };
-        for p in found {
-            let steps = graph.steps_of(&p);
-            paths.push(Path { from: graph.state(s).identity.clone(), length: steps.len(), steps });
+            for p in found {
+                let steps = search.graph.steps_of(&p);
+                paths.push(Path { from: search.graph.state(s).identity.clone(), length: steps.len(), steps });
+            }
         }
-    }
+        paths
+    } else {
+        search.shortest_paths(starts)
+    };
     Report { target: target_text.to_string(), paths, warnings }
 }
 
@@ -705,24 +694,61 @@ pub fn steps_to(
     starts: &[(String, String)],
     max_steps: usize,
 ) -> HashMap<(String, String), usize> {
-    let mut graph = Graph::new(cluster, target);
-    let ids: Vec<usize> = starts
-        .iter()
-        .map(|(ns, name)| {
-            graph.intern(Vertex::Identity(State {
-                identity: Identity::service_account(ns, name),
-                held: Held::Credential,
-                augmented: None,
-            }))
-        })
-        .collect();
-    graph.explore(&ids, max_steps);
-    let dist = graph.distances();
-    starts
-        .iter()
-        .zip(ids)
-        .filter_map(|(sa, id)| dist[id].filter(|d| *d <= max_steps).map(|d| (sa.clone(), d)))
-        .collect()
+    Search::new(cluster, target, starts, max_steps).steps()
+}
+
+/// One search from many ServiceAccounts at once, kept to answer both "how many steps" for all of them and "which
+/// path" for some, without exploring the graph twice.
+pub struct Search<'a> {
+    graph: Graph<'a>,
+    /// (namespace, name) and its vertex, in the order given.
+    starts: Vec<((String, String), usize)>,
+    dist: Vec<Option<usize>>,
+    max_steps: usize,
+}
+
+impl<'a> Search<'a> {
+    pub fn new(cluster: &'a Cluster, target: Target, starts: &[(String, String)], max_steps: usize) -> Self {
+        let mut graph = Graph::new(cluster, target);
+        let starts: Vec<((String, String), usize)> = starts
+            .iter()
+            .map(|sa| {
+                let id = graph.intern(Vertex::Identity(State {
+                    identity: Identity::service_account(&sa.0, &sa.1),
+                    held: Held::Credential,
+                    augmented: None,
+                }));
+                (sa.clone(), id)
+            })
+            .collect();
+        let ids: Vec<usize> = starts.iter().map(|(_, id)| *id).collect();
+        graph.explore(&ids, max_steps);
+        let dist = graph.distances();
+        Search { graph, starts, dist, max_steps }
+    }
+
+    fn reaches(&self, id: usize) -> Option<usize> {
+        self.dist[id].filter(|d| *d <= self.max_steps)
+    }
+
+    /// The steps of each start that reaches the target within the maximum.
+    pub fn steps(&self) -> HashMap<(String, String), usize> {
+        self.starts.iter().filter_map(|(sa, id)| self.reaches(*id).map(|d| (sa.clone(), d))).collect()
+    }
+
+    /// The shortest path of each of `of` (starts of this search) that reaches the target, in the order given.
+    pub fn shortest_paths(&self, of: &[(String, String)]) -> Vec<Path> {
+        let ids: HashMap<&(String, String), usize> = self.starts.iter().map(|(sa, id)| (sa, *id)).collect();
+        of.iter()
+            .filter_map(|sa| ids.get(sa).copied())
+            .filter(|&id| self.reaches(id).is_some())
+            .filter_map(|id| self.graph.shortest_path(id, &self.dist).map(|p| (id, p)))
+            .map(|(id, p)| {
+                let steps = self.graph.steps_of(&p);
+                Path { from: self.graph.state(id).identity.clone(), length: steps.len(), steps }
+            })
+            .collect()
+    }
 }
 
 impl Graph<'_> {

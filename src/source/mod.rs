@@ -174,10 +174,14 @@ pub async fn load_states(
         Ok(State::of(builder.build()))
     };
     if !before.is_empty() {
-        return Ok((
-            from_files(before).context("reading the state before")?,
-            from_files(after).context("reading the state after")?,
-        ));
+        // Two independent parses: one thread each.
+        let (was, is) = std::thread::scope(|scope| {
+            let was = scope.spawn(|| from_files(before));
+            let is = from_files(after);
+            (was.join(), is)
+        });
+        let was = was.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        return Ok((was.context("reading the state before")?, is.context("reading the state after")?));
     }
     let live_only = ConnectionSettings { filename: Vec::new(), ..flags.clone() };
     let needs = Needs { all_workloads: true, ..Default::default() };
