@@ -7,6 +7,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::process::Output;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -14,6 +15,35 @@ use support::cluster::{TestCluster, shared};
 
 fn cluster() -> &'static TestCluster {
     shared()
+}
+
+/// The two tests on the shared cluster take turns: both write cluster-scoped objects named `kubectl-sa-path`, and
+/// one's cluster-admin victim would otherwise be a stepping stone in the other's paths.
+static SHARED_CLUSTER: Mutex<()> = Mutex::new(());
+
+/// A test's namespace and the cluster-scoped roles and bindings named after it (`<ns>-...`), removed when the test
+/// ends, panics included, so that no later test finds a path through them.
+struct Leftovers<'a> {
+    c: &'a TestCluster,
+    ns: String,
+}
+
+impl Drop for Leftovers<'_> {
+    fn drop(&mut self) {
+        let prefix = format!("{}-", self.ns);
+        let listed = self.c.kubectl().args(["get", "clusterrolebinding,clusterrole", "-o", "name"]).output();
+        let names: Vec<String> = listed
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.split_once('/').is_some_and(|(_, name)| name.starts_with(&prefix)))
+            .map(str::to_string)
+            .collect();
+        if !names.is_empty() {
+            let _ = self.c.kubectl().arg("delete").args(&names).arg("--ignore-not-found").output();
+        }
+        let _ = self.c.kubectl().args(["delete", "namespace", &self.ns, "--ignore-not-found", "--wait=false"]).output();
+    }
 }
 
 /// Waits (bounded) until `check` holds.
@@ -50,9 +80,11 @@ fn token_of(c: &TestCluster, ns: &str, sa: &str) -> String {
 #[test]
 fn every_reported_step_works_when_run_with_the_service_accounts_own_token() {
     let c = cluster();
+    let _turn = SHARED_CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
     let ns = format!("paths-{}", std::process::id());
     c.kubectl_ok(&["delete", "clusterrolebinding", "kubectl-sa-path", "--ignore-not-found"], None);
     c.kubectl_ok(&["create", "namespace", &ns], None);
+    let _leftovers = Leftovers { c, ns: ns.clone() };
     for sa in ["victim", "tok", "imp", "reader", "binder", "escalator", "escalator-put", "bind-only", "escalate-only"] {
         c.kubectl_ok(&["create", "serviceaccount", sa, "-n", &ns], None);
     }
@@ -193,7 +225,6 @@ fn every_reported_step_works_when_run_with_the_service_accounts_own_token() {
     assert!(!out.status.success());
 
     c.kubectl_ok(&["delete", "clusterrolebinding", "kubectl-sa-path", "--ignore-not-found"], None);
-    c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
 }
 
 /// The credentials a path's executor holds at a step.
@@ -397,8 +428,10 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
     let c = cluster();
     let ns = format!("paths2-{}", std::process::id());
     let node = format!("node-{}", std::process::id());
+    let _turn = SHARED_CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
     c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
     c.kubectl_ok(&["create", "namespace", &ns], None);
+    let _leftovers = Leftovers { c, ns: ns.clone() };
     for sa in [
         "victim",
         "podder",
@@ -634,7 +667,6 @@ fn pods_workloads_token_secrets_certificates_and_impersonation_run_as_reported()
 
     delete_policy();
     c.kubectl_ok(&["delete", "csr", "kubectl-sa-path", "--ignore-not-found"], None);
-    c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
 }
 
 /// Techniques the executor can run here (no kubelet, no cloud, no webhook server).
