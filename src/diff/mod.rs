@@ -577,16 +577,19 @@ fn compare_touched(before: &Cluster, after: &Cluster, touched: &Touched) -> Repo
     use rayon::prelude::*;
     let urls = UrlClasses::of([before, after]);
     let subjects: Vec<SubjectRef> = subjects([before, after]).into_iter().filter(|s| touched.contains(s)).collect();
-    // Subjects are independent: split over the threads, each with its own cube caches.
+    // Subjects are independent: split over the threads in a few chunks, each with its own cube caches (map_init
+    // would start fresh caches at every split of the work, and recompute the cubes of the same roles many times).
+    let chunk = subjects.len().div_ceil(4 * rayon::current_num_threads()).max(1);
     let out: Vec<SubjectDiff> = subjects
-        .into_par_iter()
-        .map_init(
-            || (CubeCache::default(), CubeCache::default()),
-            |(before_cubes, after_cubes), subject| {
-                subject_diff(before, after, &urls, subject, before_cubes, after_cubes)
-            },
-        )
-        .flatten()
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let (mut before_cubes, mut after_cubes) = (CubeCache::default(), CubeCache::default());
+            part.iter()
+                .filter_map(|subject| {
+                    subject_diff(before, after, &urls, subject.clone(), &mut before_cubes, &mut after_cubes)
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
     Report { subjects: out, findings: FindingsDiff::default(), paths: PathsDiff::default(), warnings: Vec::new() }
 }

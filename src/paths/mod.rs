@@ -223,6 +223,9 @@ pub struct Graph<'a> {
     expanded: Vec<bool>,
     holds: Vec<Option<bool>>,
     world: World,
+    /// The rules of the vertex whose target check ran last: explore expands it next, and gathering an identity's
+    /// rules twice was a tenth of a search.
+    last_actor: Option<(usize, Actor<'a>)>,
 }
 
 /// Facts about the input the techniques read, computed once.
@@ -377,6 +380,7 @@ impl<'a> Graph<'a> {
             expanded: Vec::new(),
             holds: Vec::new(),
             world,
+            last_actor: None,
         }
     }
 
@@ -445,17 +449,29 @@ impl<'a> Graph<'a> {
         }
         let h = match &self.vertices[s] {
             Vertex::Hub(_) => false,
-            Vertex::Identity(state) => self.state_holds_target(state),
+            Vertex::Identity(state) => {
+                let actor = Actor::new(self, state);
+                let h = self.state_holds_target(state, &actor);
+                self.last_actor = Some((s, actor));
+                h
+            }
         };
         self.holds[s] = Some(h);
         h
     }
 
-    fn state_holds_target(&self, state: &State) -> bool {
+    /// The rules of identity vertex `s`: those its target check gathered, when it was the last one checked.
+    pub fn actor(&mut self, s: usize) -> Actor<'a> {
+        match self.last_actor.take() {
+            Some((v, actor)) if v == s => actor,
+            _ => Actor::new(self, self.state(s)),
+        }
+    }
+
+    fn state_holds_target(&self, state: &State, actor: &Actor) -> bool {
         if state.augmented.is_some() {
             return true;
         }
-        let actor = Actor::new(self, state);
         let request = self.target.request();
         if !actor.allows(&request) {
             return false;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
-use super::{Actor, Edge, Graph, Held, Hub, Identity, IdentityKind, ImpersonationMode, State, Vertex};
+use super::{Edge, Graph, Held, Hub, Identity, IdentityKind, ImpersonationMode, State, Vertex};
 use crate::model::request::MASTERS_GROUP;
 use crate::model::request::parse_sa_username;
 use crate::rbac::Request;
@@ -224,7 +224,7 @@ struct Candidate {
 pub fn successors(graph: &mut Graph, s: usize) -> Vec<Edge> {
     use crate::rbac::access::Cell;
     let state = graph.state(s).clone();
-    let actor = Actor::new(graph, &state);
+    let actor = graph.actor(s);
     let cluster = graph.cluster;
     let world = &graph.world;
     let r = Request::resource;
