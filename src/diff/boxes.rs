@@ -204,13 +204,8 @@ mod tests {
     use super::*;
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> Rule {
-        Rule {
-            verbs: verbs.iter().map(|s| s.to_string()).collect(),
-            api_groups: groups.iter().map(|s| s.to_string()).collect(),
-            resources: resources.iter().map(|s| s.to_string()).collect(),
-            resource_names: names.iter().map(|s| s.to_string()).collect(),
-            ..Default::default()
-        }
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        Rule::new(v(verbs), v(groups), v(resources), v(names), Vec::new())
     }
 
     /// What RBAC says for one rule (the matching rules of src/rbac/rules.rs, restated).

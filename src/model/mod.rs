@@ -36,17 +36,83 @@ pub struct Rule {
     pub resource_names: Vec<String>,
     #[serde(rename = "nonResourceURLs", skip_serializing_if = "Vec::is_empty")]
     pub non_resource_urls: Vec<String>,
+    /// Computed from the lists at construction (they are never changed after), hence private.
+    #[serde(skip)]
+    sieve: Sieve,
+}
+
+impl Rule {
+    pub fn new(
+        verbs: Vec<String>,
+        api_groups: Vec<String>,
+        resources: Vec<String>,
+        resource_names: Vec<String>,
+        non_resource_urls: Vec<String>,
+    ) -> Rule {
+        let sieve = Sieve::of_rule(&verbs, &resources);
+        Rule { verbs, api_groups, resources, resource_names, non_resource_urls, sieve }
+    }
+
+    /// False when the rule cannot match the question `sieve` stands for; true says only "maybe": the matching
+    /// functions of `rbac::rules` decide.
+    pub fn may_match(&self, question: &Sieve) -> bool {
+        self.sieve.verbs & question.verbs != 0 && self.sieve.resources & question.resources != 0
+    }
 }
 
 impl From<PolicyRule> for Rule {
     fn from(r: PolicyRule) -> Self {
-        Rule {
-            verbs: r.verbs,
-            api_groups: r.api_groups.unwrap_or_default(),
-            resources: r.resources.unwrap_or_default(),
-            resource_names: r.resource_names.unwrap_or_default(),
-            non_resource_urls: r.non_resource_urls.unwrap_or_default(),
-        }
+        Rule::new(
+            r.verbs,
+            r.api_groups.unwrap_or_default(),
+            r.resources.unwrap_or_default(),
+            r.resource_names.unwrap_or_default(),
+            r.non_resource_urls.unwrap_or_default(),
+        )
+    }
+}
+
+/// A rule's verbs and resources as one-word Bloom filters, so that a question skips most rules with two ANDs
+/// instead of string comparisons (audit asks each identity dozens of questions, escalation paths thousands).
+/// Resources are hashed split at their first `/` (`pods/log` as ("pods", "log")) so a question needs no
+/// joined string; `*` verbs and `*`, `*/sub` resources set the wildcard bit, which every question meets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sieve {
+    verbs: u64,
+    resources: u64,
+}
+
+const SIEVE_WILDCARD: u64 = 1 << 63;
+
+fn sieve_bit(value: impl Hash) -> u64 {
+    let hash = std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), value);
+    1 << (hash % 63)
+}
+
+fn split_resource(r: &str) -> (&str, &str) {
+    r.split_once('/').unwrap_or((r, ""))
+}
+
+impl Sieve {
+    fn of_rule(verbs: &[String], resources: &[String]) -> Sieve {
+        let verbs = verbs.iter().fold(0, |m, v| m | if v == "*" { SIEVE_WILDCARD } else { sieve_bit(v.as_str()) });
+        let resources = resources.iter().fold(0, |m, r| {
+            m | if r == "*" || r.starts_with("*/") { SIEVE_WILDCARD } else { sieve_bit(split_resource(r)) }
+        });
+        Sieve { verbs, resources }
+    }
+
+    /// What a rule must meet to possibly allow `verb` on resource/subresource.
+    pub fn question(verb: &str, resource: &str, subresource: &str) -> Sieve {
+        let resources = if subresource.is_empty() {
+            sieve_bit(split_resource(resource))
+        } else if resource.contains('/') {
+            // `a/b` + `c` is the rule entry `a/b/c`, hashed as ("a", "b/c"): not worth the allocation.
+            !0
+        } else {
+            sieve_bit((resource, subresource))
+        };
+        Sieve { verbs: sieve_bit(verb) | SIEVE_WILDCARD, resources: resources | SIEVE_WILDCARD }
     }
 }
 

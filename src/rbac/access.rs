@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{BindingId, BindingKind, Cluster, Rule};
+use crate::model::{BindingId, BindingKind, Cluster, Rule, Sieve};
 use crate::rbac::rules::{api_group_matches, non_resource_url_matches, resource_matches, rule_allows, verb_matches};
 use crate::rbac::{Request, UserInfo, bindings_for_user};
 
@@ -123,8 +123,9 @@ impl<'a> IdentityRules<'a> {
         namespaced: bool,
     ) -> impl Iterator<Item = Matched<'a>> {
         let namespace_object = group.is_empty() && resource == "namespaces";
+        let question = Sieve::question(verb, resource, subresource);
         self.rules.iter().zip(&self.origins).filter_map(move |(&(scope, rule), &(binding, rule_index))| {
-            if scope != "cluster" && !namespaced && !namespace_object {
+            if !rule.may_match(&question) || (scope != "cluster" && !namespaced && !namespace_object) {
                 return None;
             }
             (verb_matches(rule, verb)
@@ -177,9 +178,15 @@ impl<'a> IdentityRules<'a> {
     /// rules gathered once: for an identity asked many questions (escalation paths ask thousands).
     pub fn allows(&self, request: &Request) -> bool {
         let ns = request.namespace();
+        let question = match request {
+            Request::Resource { verb, attrs } => Some(Sieve::question(verb, &attrs.resource, &attrs.subresource)),
+            Request::NonResource { .. } => None,
+        };
         self.superuser
             || self.rules.iter().any(|&(scope, rule)| {
-                (scope == "cluster" || (!ns.is_empty() && scope == ns)) && rule_allows(rule, request)
+                question.as_ref().is_none_or(|q| rule.may_match(q))
+                    && (scope == "cluster" || (!ns.is_empty() && scope == ns))
+                    && rule_allows(rule, request)
             })
     }
 
@@ -207,5 +214,54 @@ impl<'a> IdentityRules<'a> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sieve only skips rules that cannot match: every question finds the rules a plain scan finds.
+    #[test]
+    fn sieved_questions_find_the_rules_a_plain_scan_finds() {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let lists: &[(&[&str], &[&str])] = &[
+            (&["get"], &["pods"]),
+            (&["get", "create"], &["pods/log", "pods/exec"]),
+            (&["*"], &["*"]),
+            (&["list"], &["*/scale"]),
+            (&["get"], &["pods/"]),
+            (&["*"], &["*/"]),
+            (&["get"], &["a/b/c"]),
+            (&["watch", "get"], &["a/b", "deployments/scale", "pods"]),
+            (&["get"], &[]),
+            (&[], &["pods"]),
+        ];
+        let rules: Vec<Arc<Rule>> = lists
+            .iter()
+            .map(|(verbs, resources)| Arc::new(Rule::new(v(verbs), v(&["*"]), v(resources), vec![], vec![])))
+            .collect();
+        let identity = IdentityRules {
+            rules: rules.iter().map(|r| ("cluster", r)).collect(),
+            origins: (0..rules.len()).map(|i| (BindingId::Cluster(0), i)).collect(),
+            superuser: false,
+        };
+        let mut found = 0;
+        for verb in ["get", "list", "create", "*", "watch"] {
+            for resource in ["pods", "a", "a/b", "*", "deployments", "", "pods/"] {
+                for sub in ["", "log", "scale", "b", "b/c", "c", "*"] {
+                    let sieved: Vec<usize> =
+                        identity.matching(verb, "", resource, sub, true).map(|m| m.rule_index).collect();
+                    let scanned: Vec<usize> = (0..rules.len())
+                        .filter(|&i| verb_matches(&rules[i], verb) && resource_matches(&rules[i], resource, sub))
+                        .collect();
+                    assert_eq!(sieved, scanned, "{verb} {resource:?} / {sub:?}");
+                    let request = Request::resource(verb, "", resource, sub, "", "");
+                    assert_eq!(identity.allows(&request), !scanned.is_empty(), "{verb} {resource:?} / {sub:?}");
+                    found += scanned.len();
+                }
+            }
+        }
+        assert!(found > 100, "the questions should meet many rules, met {found}");
     }
 }

@@ -69,13 +69,7 @@ mod tests {
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str], urls: &[&str]) -> Rule {
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
-        Rule {
-            verbs: v(verbs),
-            api_groups: v(groups),
-            resources: v(resources),
-            resource_names: v(names),
-            non_resource_urls: v(urls),
-        }
+        Rule::new(v(verbs), v(groups), v(resources), v(names), v(urls))
     }
 
     #[test]
