@@ -852,9 +852,9 @@ def render(R):
                  f"{', '.join(f'{t:.3f}' for t in d['runs_s'])}), CPU {cpu_of(d)} s, peak RSS {mb(d['max_rss_kib'])} MB "
                  f"for {(d['before_bytes'] + d['after_bytes']) / 1e6:.0f} MB of snapshots. The time includes reading "
                  "both files, auditing and searching paths on both sides."
-                 + (f" Measured separately, on {d['measured_separately']['date']} (on top of commit "
-                    f"{d['measured_separately']['commit_parent']}, load average "
-                    f"{d['measured_separately']['loadavg'][0]:.2f}), after the rest of this run."
+                 + (f" Measured separately from the rest of this run, on {d['measured_separately']['date']} (at commit "
+                    f"{d['measured_separately']['commit']}, load average "
+                    f"{d['measured_separately']['loadavg'][0]:.2f})."
                     if d.get("measured_separately") else "") + "\n")
 
     eng = R.get("engine")
