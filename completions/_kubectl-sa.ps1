@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page for people who do not run kubectl: an overview, every audit finding and every ServiceAccount, filterable and searchable, with a link for each; it makes no network request')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
@@ -317,6 +318,35 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-sa;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for authentication to the API server (overrides the kubeconfig user''s; never printed)')
+            [CompletionResult]::new('--certificate-authority', '--certificate-authority', [CompletionResultType]::ParameterName, 'Path to a cert file for the certificate authority')
+            [CompletionResult]::new('--client-certificate', '--client-certificate', [CompletionResultType]::ParameterName, 'Path to a client certificate file for TLS')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Path to a client key file for TLS')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Server name to use for server certificate validation (default: the server''s host name)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the request (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto (terminal and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'ServiceAccounts of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'ServiceAccounts of every namespace')
+            [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (insecure)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-sa;token' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -494,6 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page for people who do not run kubectl: an overview, every audit finding and every ServiceAccount, filterable and searchable, with a link for each; it makes no network request')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'ServiceAccount tokens: `token inspect` decodes one locally')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit and the Kubernetes API version it was built against')
@@ -524,6 +555,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sa' -ScriptBlock {
             break
         }
         'kubectl-sa;help;diff' {
+            break
+        }
+        'kubectl-sa;help;report' {
             break
         }
         'kubectl-sa;help;token' {

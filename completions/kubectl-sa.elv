@@ -49,6 +49,7 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand audit 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative'
             cand paths 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests'
             cand diff 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them'
+            cand report 'One self-contained HTML page for people who do not run kubectl: an overview, every audit finding and every ServiceAccount, filterable and searchable, with a link for each; it makes no network request'
             cand token 'ServiceAccount tokens: `token inspect` decodes one locally'
             cand usage 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it'
             cand version 'Print the version, the commit and the Kubernetes API version it was built against'
@@ -305,6 +306,34 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-sa;report'= {
+            cand -o 'o'
+            cand --output 'output'
+            cand --output-file 'Write the report to FILE instead of standard output'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --cluster 'The kubeconfig cluster to use'
+            cand --user 'The kubeconfig user to use'
+            cand -s 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)'
+            cand --server 'The address and port of the Kubernetes API server (overrides the kubeconfig''s; works without one)'
+            cand --token 'Bearer token for authentication to the API server (overrides the kubeconfig user''s; never printed)'
+            cand --certificate-authority 'Path to a cert file for the certificate authority'
+            cand --client-certificate 'Path to a client certificate file for TLS'
+            cand --client-key 'Path to a client key file for TLS'
+            cand --tls-server-name 'Server name to use for server certificate validation (default: the server''s host name)'
+            cand -n 'Namespace of the request (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace of the request (default: the context''s namespace, else "default")'
+            cand --request-timeout 'Time to wait for each API request, e.g. 10s, 1m; 0 waits forever'
+            cand --chunk-size 'Objects per page when listing from the API server [default: 500 for pods, 1000 for roles and cluster roles, 2000 for smaller objects; 2.5 times as many for the lists asked for in protobuf: ServiceAccounts, Namespaces, Roles, ClusterRoles and their bindings]'
+            cand -f 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests'
+            cand --filename 'Read objects from snapshot files instead of a cluster: a file, a directory (recursively) or - for stdin. Repeatable. Accepts `kubectl get -o yaml|json` output and plain manifests'
+            cand --color 'When to color output: auto (terminal and NO_COLOR unset), always, never'
+            cand -A 'ServiceAccounts of every namespace'
+            cand --all-namespaces 'ServiceAccounts of every namespace'
+            cand --insecure-skip-tls-verify 'Do not check the server''s certificate (insecure)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-sa;token'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
@@ -473,6 +502,7 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
             cand audit 'Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative'
             cand paths 'How a ServiceAccount could become more powerful: its shortest path (or every path) to a target, each step a documented technique whose preconditions are exact RBAC requests'
             cand diff 'What an RBAC change grants and takes away, per subject: the requests each may make after and not before, and the reverse, as rule-shaped entries with the bindings that cause them'
+            cand report 'One self-contained HTML page for people who do not run kubectl: an overview, every audit finding and every ServiceAccount, filterable and searchable, with a link for each; it makes no network request'
             cand token 'ServiceAccount tokens: `token inspect` decodes one locally'
             cand usage 'What each ServiceAccount really did (Kubernetes audit logs) against what it is granted; --suggest writes the least privilege that covers it'
             cand version 'Print the version, the commit and the Kubernetes API version it was built against'
@@ -495,6 +525,8 @@ set edit:completion:arg-completer[kubectl-sa] = {|@words|
         &'kubectl-sa;help;paths'= {
         }
         &'kubectl-sa;help;diff'= {
+        }
+        &'kubectl-sa;help;report'= {
         }
         &'kubectl-sa;help;token'= {
             cand inspect 'Decode a ServiceAccount token (JWT) locally: bound or legacy, issuer, audiences, expiry, bound object, and what the ServiceAccount may do (with -f or a reachable cluster). The token is never sent anywhere, its signature is neither checked nor printed'

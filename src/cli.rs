@@ -206,6 +206,13 @@ pub enum Command {
     )]
     Diff(DiffArgs),
 
+    /// One self-contained HTML page for people who do not run kubectl: an overview, every audit finding and every
+    /// ServiceAccount, filterable and searchable, with a link for each; it makes no network request.
+    #[command(
+        after_help = "Examples:\n  kubectl sa report -A --output-file report.html\n  kubectl sa report -n payments > payments.html\n  kubectl sa report -A -f snapshot.yaml --output-file report.html\n  kubectl sa report -A -o json\n\nThe page works from a file:// URL and offline. Names and annotations from the cluster are shown as text."
+    )]
+    Report(ReportArgs),
+
     /// ServiceAccount tokens: `token inspect` decodes one locally.
     #[command(
         subcommand,
@@ -634,6 +641,28 @@ pub enum DiffOutput {
     Markdown,
     /// The findings the change adds, for code-scanning upload.
     Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportOutput {
+    /// The page (the default).
+    Html,
+    /// The data the page embeds.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// ServiceAccounts of every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportOutput::Html)]
+    pub output: ReportOutput,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -96,6 +96,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             code
         }
         Command::Diff(args) => cmd::diff::run(args, &connection, &runtime, &mut out)?,
+        Command::Report(args) => cmd::report::run(args, &connection, &runtime, &mut out)?,
         Command::Token(cli::TokenCommand::Inspect(args)) => cmd::token::run(args, &connection, &runtime, &mut out)?,
     };
     out.flush()?;

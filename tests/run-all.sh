@@ -31,6 +31,17 @@ if [ ! -f /usr/share/bash-completion/bash_completion ]; then
   fi
 fi
 
+# The report page is tested in Debian's headless Chromium (tests/report.rs); a test never downloads a browser.
+if [ -z "${KUBECTL_SA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  step "chromium (for the report page's browser tests)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >&2 \
+      || echo "run-all.sh: could not install chromium; the report browser tests will fail" >&2
+  else
+    echo "run-all.sh: install chromium (e.g. apt-get install chromium) or set KUBECTL_SA_CHROMIUM" >&2
+  fi
+fi
+
 step "building the tests"
 cargo test --locked --no-run
 

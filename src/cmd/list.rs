@@ -103,16 +103,25 @@ pub fn run(
 
 /// The rows for `namespace` (None = every namespace), sorted by namespace and name, and the dangling bindings.
 pub fn rows(loaded: &Loaded, namespace: Option<&str>) -> (Vec<Row>, Vec<Dangling>) {
-    let cluster = &loaded.cluster;
     let selection = match namespace {
         Some(ns) => Selection::Namespace(ns.to_string()),
         None => Selection::All,
     };
     // Findings are streamed: only each ServiceAccount's count and highest severity are kept.
     let audit = prepare_loaded(loaded, None, &selection);
+    rows_with_findings(loaded, namespace, audit.findings())
+}
+
+/// The rows of [`rows`], from findings the caller already has (the audit of the same selection).
+pub fn rows_with_findings(
+    loaded: &Loaded,
+    namespace: Option<&str>,
+    findings: impl Iterator<Item = audit::Finding>,
+) -> (Vec<Row>, Vec<Dangling>) {
+    let cluster = &loaded.cluster;
     let mut highest: HashMap<(String, String), Severity> = HashMap::new();
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    for f in audit.findings().filter(|f| f.subject.is_none()) {
+    for f in findings.filter(|f| f.subject.is_none()) {
         let key = (f.service_account.namespace, f.service_account.name);
         let top = highest.entry(key.clone()).or_insert(f.severity);
         *top = (*top).max(f.severity);

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod list;
 pub mod matrix;
 pub mod paths;
+pub mod report;
 pub mod token;
 pub mod usage;
 pub mod version;

@@ -1,5 +1,7 @@
 //! Printing: tables for people, JSON and YAML for machines. Color only on a terminal, never in json/yaml.
 
+pub mod report;
+
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;

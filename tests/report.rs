@@ -1,0 +1,424 @@
+//! `report`: the page opened in a real browser (Debian's headless Chromium, driven over the DevTools protocol),
+//! checked against the report's own JSON data: every finding and ServiceAccount appears, filters and search
+//! narrow the rows exactly, links land on their section, nothing is requested from the network and nothing is
+//! logged as an error. Screenshots are kept under the test's output directory (`report-screenshots/`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::{Network, Page};
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+
+fn ksa() -> Command {
+    let mut c = Command::cargo_bin("kubectl-sa").unwrap();
+    c.env("NO_COLOR", "1").env_remove("KUBECONFIG");
+    c
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The report of `input` (-A; a path in the repository): the page's path and the JSON data it embeds.
+fn report(input: &str, dir: &Path, name: &str) -> (PathBuf, Value) {
+    let page = dir.join(format!("{name}.html"));
+    let root = env!("CARGO_MANIFEST_DIR");
+    ksa()
+        .current_dir(root)
+        .args(["report", "-A", "-f", input, "--output-file", page.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = ksa().current_dir(root).args(["report", "-A", "-f", input, "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (page, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("KUBECTL_SA_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    assert!(path.exists(), "{} is missing: install Debian's chromium (tests/run-all.sh does)", path.display());
+    path
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Debian's headless Chromium, as the machine's probe starts it (no background networking, a fresh profile).
+struct Chromium {
+    browser: Browser,
+    _profile: tempfile::TempDir,
+}
+
+fn launch() -> Chromium {
+    let profile = tempfile::tempdir().unwrap();
+    let args: Vec<&std::ffi::OsStr> =
+        ["--disable-gpu", "--disable-quic", "--disable-component-update", "--no-default-browser-check"]
+            .iter()
+            .map(std::ffi::OsStr::new)
+            .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium()))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((1280, 900)))
+        .user_data_dir(Some(profile.path().to_path_buf()))
+        .args(args)
+        .idle_browser_timeout(Duration::from_secs(300))
+        .build()
+        .unwrap();
+    Chromium { browser: Browser::new(options).expect("headless Chromium starts"), _profile: profile }
+}
+
+/// One tab, and what the page did that it must not: errors and warnings logged, exceptions, and requests other
+/// than the page's own file.
+struct Session {
+    tab: Arc<Tab>,
+    problems: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<String>>>,
+    /// The pages opened (their own requests are expected).
+    pages: Mutex<Vec<String>>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.tab.close(false);
+    }
+}
+
+impl Session {
+    fn new(chromium: &Chromium) -> Session {
+        let tab = chromium.browser.new_tab().unwrap();
+        tab.set_default_timeout(Duration::from_secs(60));
+        let problems = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (problems.clone(), requests.clone());
+        tab.add_event_listener(Arc::new(move |event: &Event| match event {
+            Event::RuntimeConsoleAPICalled(e) => {
+                let kind = format!("{:?}", e.params.Type);
+                if kind == "Error" || kind == "Warning" || kind == "Assert" {
+                    let text: Vec<String> = e
+                        .params
+                        .args
+                        .iter()
+                        .map(|a| format!("{:?}", a.value.clone().or(a.description.clone().map(Value::String))))
+                        .collect();
+                    p.lock().unwrap().push(format!("console {kind}: {}", text.join(" ")));
+                }
+            }
+            Event::RuntimeExceptionThrown(e) => {
+                p.lock().unwrap().push(format!("exception: {:?}", e.params.exception_details.text));
+            }
+            Event::LogEntryAdded(e) => {
+                let level = format!("{:?}", e.params.entry.level);
+                if level == "Error" || level == "Warning" {
+                    p.lock().unwrap().push(format!("log {level}: {}", e.params.entry.text));
+                }
+            }
+            Event::NetworkRequestWillBeSent(e) => r.lock().unwrap().push(e.params.request.url.clone()),
+            _ => {}
+        }))
+        .unwrap();
+        tab.enable_runtime().unwrap();
+        tab.enable_log().unwrap();
+        let enable: Network::Enable = serde_json::from_value(serde_json::json!({})).unwrap();
+        tab.call_method(enable).unwrap();
+        Session { tab, problems, requests, pages: Mutex::new(Vec::new()) }
+    }
+
+    fn open(chromium: &Chromium, page: &Path, hash: &str) -> Session {
+        let session = Session::new(chromium);
+        session.visit(page, hash);
+        session
+    }
+
+    /// Opens `page` at `hash` in this tab and waits until the page has built its view (it sets body[data-ready]).
+    fn visit(&self, page: &Path, hash: &str) {
+        let file = format!("file://{}", page.display());
+        self.pages.lock().unwrap().push(file.clone());
+        let url = format!("{file}{hash}");
+        self.tab.navigate_to(&url).unwrap();
+        let probe = format!(
+            "document.URL === {} && !!document.body && document.body.dataset.ready === {}",
+            Value::String(url.clone()),
+            Value::String(if hash.is_empty() { "#overview" } else { hash }.into())
+        );
+        self.wait_for(&probe);
+    }
+
+    /// Waits (at most a minute) until `condition`, a JavaScript expression, is true.
+    fn wait_for(&self, condition: &str) {
+        for _ in 0..3000 {
+            if self.tab.evaluate(condition, false).ok().and_then(|r| r.value) == Some(Value::Bool(true)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("never true: {condition}");
+    }
+
+    fn go(&self, hash: &str) {
+        let hash = Value::String(hash.to_string());
+        self.eval(&format!("location.hash = {hash}"));
+        self.wait_for(&format!("document.body.dataset.ready === {hash}"));
+    }
+
+    fn eval(&self, js: &str) -> Value {
+        let r = self.tab.evaluate(js, false).unwrap_or_else(|e| panic!("{js}: {e}"));
+        r.value.unwrap_or(Value::Null)
+    }
+
+    /// The ids of the rows of the page's (first) table, after showing every row.
+    fn all_row_ids(&self) -> Vec<String> {
+        let js = "(() => { const b = [...document.querySelectorAll('main button')].find(x => x.textContent === \
+                  'Show more'); let n = 0; while (b && !b.hidden && n++ < 10000) b.click(); \
+                  return JSON.stringify([...document.querySelectorAll('main tbody tr')].map(tr => tr.id)); })()";
+        serde_json::from_str(self.eval(js).as_str().unwrap()).unwrap()
+    }
+
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true).unwrap();
+        assert!(png.len() > 1000, "an empty screenshot");
+        let path = screenshots().join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Nothing was logged as an error or warning, nothing thrown, and the only requests were the pages themselves.
+    fn assert_clean(&self) {
+        let problems = self.problems.lock().unwrap();
+        assert!(problems.is_empty(), "the page reported problems: {problems:#?}");
+        let pages = self.pages.lock().unwrap();
+        let others: Vec<String> = self
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|u| !pages.iter().any(|p| u.starts_with(p.as_str())))
+            .cloned()
+            .collect();
+        assert!(others.is_empty(), "the page made requests: {others:?}");
+    }
+}
+
+fn sa_of(f: &Value) -> String {
+    format!("{}/{}", f["serviceAccount"]["namespace"].as_str().unwrap(), f["serviceAccount"]["name"].as_str().unwrap())
+}
+
+fn finding_ids(findings: impl Iterator<Item = Value>) -> BTreeSet<String> {
+    findings.map(|f| format!("finding-{}", f["fingerprint"].as_str().unwrap())).collect()
+}
+
+fn findings(data: &Value) -> Vec<Value> {
+    data["findings"].as_array().unwrap().clone()
+}
+
+/// Opens `page` and checks it against `data`: every finding and ServiceAccount appears; with `every_view`, also
+/// the filters, the search and the links, with a screenshot of each view. Returns the screenshots taken.
+fn check_page(s: &Session, page: &Path, data: &Value, name: &str, every_view: bool) -> Vec<PathBuf> {
+    s.visit(page, "");
+    let mut shots = vec![s.screenshot(&format!("{name}-overview"))];
+    let mut shot = |s: &Session, view: &str| {
+        if every_view {
+            shots.push(s.screenshot(&format!("{name}-{view}")));
+        }
+    };
+    let all = findings(data);
+    let text = s.eval("document.body.innerText").as_str().unwrap().to_string();
+    assert!(text.contains(&format!("{}\nServiceAccounts", data["counts"]["serviceAccounts"])), "{text}");
+    assert!(text.contains(&format!("{}\nfindings", all.len())), "{text}");
+
+    // Every finding, each once.
+    s.go("#findings");
+    let rows = s.all_row_ids();
+    assert_eq!(rows.len(), all.len(), "one row per finding");
+    assert_eq!(rows.iter().cloned().collect::<BTreeSet<_>>(), finding_ids(all.iter().cloned()));
+    shot(s, "findings");
+
+    // The filters narrow the rows to exactly the findings they select.
+    // SA-25 concerns a group of every identity, not one ServiceAccount.
+    if let Some(f) = all.iter().find(|f| f["serviceAccount"]["namespace"] != "*").filter(|_| every_view) {
+        let set = |selector: &str, value: &str| {
+            s.eval(&format!(
+                "(() => {{ const e = document.querySelector({}); e.value = {}; e.dispatchEvent(new Event({})); }})()",
+                Value::String(selector.into()),
+                Value::String(value.into()),
+                Value::String(if selector.starts_with("input") { "input" } else { "change" }.into())
+            ));
+        };
+        let severity = f["severity"].as_str().unwrap();
+        set("select[aria-label=severity]", severity);
+        let want = finding_ids(all.iter().filter(|x| x["severity"] == severity).cloned());
+        assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), want, "severity {severity}");
+        set("select[aria-label=severity]", "");
+        let ns = f["serviceAccount"]["namespace"].as_str().unwrap();
+        set("select[aria-label=namespace]", ns);
+        let want = finding_ids(all.iter().filter(|x| x["serviceAccount"]["namespace"] == ns).cloned());
+        assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), want, "namespace {ns}");
+        set("select[aria-label=namespace]", "");
+        let id = f["id"].as_str().unwrap();
+        set("select[aria-label=ID]", id);
+        let want = finding_ids(all.iter().filter(|x| x["id"] == id).cloned());
+        assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), want, "ID {id}");
+        set("select[aria-label=ID]", "");
+        // A search for a ServiceAccount finds its findings (and, at most, findings that mention it elsewhere).
+        let sa = sa_of(f);
+        set("input[type=search]", &sa);
+        let shown: BTreeSet<String> = s.all_row_ids().into_iter().collect();
+        let own = finding_ids(all.iter().filter(|x| sa_of(x) == sa).cloned());
+        assert!(own.is_subset(&shown), "a search for {sa} shows its findings");
+        if all.iter().any(|x| !serde_json::to_string(x).unwrap().contains(&sa)) {
+            assert!(shown.len() < all.len(), "a search for {sa} narrows the rows");
+        }
+        set("input[type=search]", "no finding says this 7f3e");
+        assert!(s.all_row_ids().is_empty(), "a search without a match shows no row");
+        shot(s, "search");
+
+        // A link to one finding lands on it.
+        let fp = f["fingerprint"].as_str().unwrap();
+        let hash = format!(
+            "#finding/{}",
+            s.eval(&format!("encodeURIComponent({})", Value::String(fp.into()))).as_str().unwrap()
+        );
+        s.go(&hash);
+        let detail = s.eval(&format!(
+            "(document.getElementById({}) || {{}}).innerText || ''",
+            Value::String(format!("finding/{fp}"))
+        ));
+        let detail = detail.as_str().unwrap();
+        assert!(detail.contains(id) && detail.contains(f["why"].as_str().unwrap()), "{hash}: {detail}");
+        shot(s, "finding");
+    }
+
+    // Every ServiceAccount, each once, and its own page with its findings.
+    s.go("#service-accounts");
+    let rows = s.all_row_ids();
+    let want: BTreeSet<String> = data["serviceAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("sa-{}/{}", r["namespace"].as_str().unwrap(), r["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), want.len());
+    assert_eq!(rows.into_iter().collect::<BTreeSet<_>>(), want);
+    shot(s, "service-accounts");
+    if let Some(f) = all.iter().find(|f| f["serviceAccount"]["namespace"] != "*").filter(|_| every_view) {
+        let (ns, sa) =
+            (f["serviceAccount"]["namespace"].as_str().unwrap(), f["serviceAccount"]["name"].as_str().unwrap());
+        let hash = s.eval(&format!(
+            "'#sa/' + encodeURIComponent({}) + '/' + encodeURIComponent({})",
+            Value::String(ns.into()),
+            Value::String(sa.into())
+        ));
+        s.go(hash.as_str().unwrap());
+        let title = s.eval("document.querySelector('main h2').textContent");
+        assert_eq!(title.as_str().unwrap(), format!("ServiceAccount {ns}/{sa}"));
+        let want = finding_ids(all.iter().filter(|x| sa_of(x) == format!("{ns}/{sa}")).cloned());
+        assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), want);
+        shot(s, "service-account");
+    }
+    s.assert_clean();
+    shots
+}
+
+#[test]
+fn the_demo_report_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, data) = report("examples/demo-cluster.yaml", dir.path(), "demo");
+    assert!(findings(&data).len() > 20 && data["serviceAccounts"].as_array().unwrap().len() > 5);
+    let chromium = launch();
+    let shots = check_page(&Session::new(&chromium), &page, &data, "demo", true);
+    eprintln!("report screenshots: {}", shots.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+}
+
+#[test]
+fn every_audit_fixture_report_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(repo("tests/fixtures/audit"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() > 20);
+    let mut with_findings = 0;
+    let chromium = launch();
+    let session = Session::new(&chromium);
+    for fixture in fixtures {
+        let name = fixture.file_stem().unwrap().to_str().unwrap().to_string();
+        let (page, data) = report(&format!("tests/fixtures/audit/{name}.yaml"), dir.path(), &name);
+        with_findings += usize::from(!findings(&data).is_empty());
+        check_page(&session, &page, &data, &format!("audit-{name}"), false);
+    }
+    assert!(with_findings > 20, "most audit fixtures have findings");
+}
+
+/// Names are text: a ServiceAccount, a namespace and roles named like markup show as written and run nothing.
+#[test]
+fn hostile_names_are_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, data) = report("tests/fixtures/report/hostile.yaml", dir.path(), "hostile");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<img src=x"), "a name reached the page as markup");
+    let chromium = launch();
+    let s = Session::open(&chromium, &page, "#service-accounts");
+    let names = s.eval("JSON.stringify([...document.querySelectorAll('main tbody td')].map(td => td.textContent))");
+    let names: Vec<String> = serde_json::from_str(names.as_str().unwrap()).unwrap();
+    for r in data["serviceAccounts"].as_array().unwrap() {
+        assert!(names.iter().any(|n| n == r["name"].as_str().unwrap()), "{} shown as written", r["name"]);
+    }
+    s.go("#findings");
+    s.all_row_ids();
+    let injected = s.eval(
+        "JSON.stringify([window.__ksaInjected === undefined, document.querySelectorAll('img, b, i').length, \
+         document.scripts.length])",
+    );
+    assert_eq!(injected.as_str().unwrap(), "[true,0,2]", "markup from names ran or was parsed");
+    s.screenshot("hostile-findings");
+    s.assert_clean();
+}
+
+/// Without pods and token Secrets the first screen says the data is partial.
+#[test]
+fn partial_data_is_marked_on_the_first_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, data) = report("tests/fixtures/audit/sa-01.yaml", dir.path(), "partial");
+    assert_eq!(data["partial"], true, "the fixture has no pods");
+    let chromium = launch();
+    let s = Session::open(&chromium, &page, "");
+    let banner =
+        s.eval("(() => { const b = document.getElementById('partial'); return b.hidden ? '' : b.innerText; })()");
+    assert!(banner.as_str().unwrap().starts_with("Partial data"), "{banner}");
+    let top = s.eval("document.getElementById('partial').getBoundingClientRect().top");
+    assert!(top.as_f64().unwrap() < 300.0, "the banner is on the first screen");
+    s.screenshot("partial-overview");
+    s.assert_clean();
+}
+
+/// The checks above would see a page that logs an error, throws, or makes a request (to loopback's discard port).
+#[test]
+fn the_browser_checks_see_errors_and_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("noisy.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html><body><script>console.error('boom'); fetch('http://127.0.0.1:9/x').catch(() => {}); \
+         setTimeout(() => { document.body.dataset.ready = '#overview'; null.x; }, 50);</script></body></html>",
+    )
+    .unwrap();
+    let chromium = launch();
+    let s = Session::open(&chromium, &page, "");
+    // The request and the log entries arrive as events, after the page is ready: give them a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    let problems = s.problems.lock().unwrap().clone();
+    assert!(problems.iter().any(|p| p.contains("boom")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("exception")), "{problems:?}");
+    let requests = s.requests.lock().unwrap().clone();
+    assert!(requests.iter().any(|u| u == "http://127.0.0.1:9/x"), "{requests:?}");
+}
