@@ -227,8 +227,26 @@ fn the_binary_live_audit_list_and_token_inspect() {
     // --fail-on works live too.
     c.kubectl_sa().args(["audit", "-n", &ns, "--fail-on", "high"]).assert().code(3);
 
+    // report live: the audit's findings and the list's rows of the namespace, from the cluster, complete.
+    let r = run_json(c, &["report", "-n", &ns, "-o", "json"]);
+    assert_eq!(r["source"]["kind"], "cluster");
+    assert_eq!(r["scope"]["namespace"], ns.as_str());
+    assert_eq!(r["partial"], false, "pods and token Secrets are readable here: {:?}", r["notes"]);
+    let fingerprints = |v: &Value| -> BTreeSet<String> {
+        v["findings"].as_array().unwrap().iter().map(|f| f["fingerprint"].to_string()).collect()
+    };
+    assert_eq!(fingerprints(&r), fingerprints(&v), "the report holds the audit's findings");
+    assert_eq!(r["counts"]["findings"], v["findings"].as_array().unwrap().len());
+    let page = tempfile::NamedTempFile::new().unwrap();
+    c.kubectl_sa().args(["report", "-n", &ns, "--output-file", page.path().to_str().unwrap()]).assert().success();
+    let html = std::fs::read_to_string(page.path()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("builder-edit"), "the page embeds the findings' chains");
+
     let v = run_json(c, &["list", "-n", &ns, "-o", "json"]);
     let rows = v["serviceAccounts"].as_array().unwrap();
+    let names = |rows: &[Value]| -> BTreeSet<String> { rows.iter().map(|r| r["name"].to_string()).collect() };
+    assert_eq!(names(r["serviceAccounts"].as_array().unwrap()), names(rows), "the report holds the list's rows");
     let row = rows.iter().find(|r| r["name"] == "builder").unwrap();
     assert_eq!(row["exists"], true);
     assert_eq!(row["pods"], 0);
