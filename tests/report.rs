@@ -381,6 +381,9 @@ fn hostile_names_are_shown_as_text() {
     );
     assert_eq!(injected.as_str().unwrap(), "[true,0,2]", "markup from names ran or was parsed");
     s.screenshot("hostile-findings");
+    // A link that is not valid percent-encoding opens a page that says so, without an error.
+    s.go("#sa/%E0/x");
+    assert_eq!(s.eval("document.querySelector('main p').textContent").as_str().unwrap(), "Not in this report.");
     s.assert_clean();
 }
 
