@@ -116,13 +116,17 @@ pub fn rows(loaded: &Loaded, namespace: Option<&str>) -> (Vec<Row>, Vec<Dangling
 pub fn rows_with_findings(
     loaded: &Loaded,
     namespace: Option<&str>,
-    findings: impl Iterator<Item = audit::Finding>,
+    findings: impl Iterator<Item = impl std::borrow::Borrow<audit::Finding>>,
 ) -> (Vec<Row>, Vec<Dangling>) {
     let cluster = &loaded.cluster;
     let mut highest: HashMap<(String, String), Severity> = HashMap::new();
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    for f in findings.filter(|f| f.subject.is_none()) {
-        let key = (f.service_account.namespace, f.service_account.name);
+    for f in findings {
+        let f = f.borrow();
+        if f.subject.is_some() {
+            continue;
+        }
+        let key = (f.service_account.namespace.clone(), f.service_account.name.clone());
         let top = highest.entry(key.clone()).or_insert(f.severity);
         *top = (*top).max(f.severity);
         *counts.entry(key).or_default() += 1;

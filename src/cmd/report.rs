@@ -78,7 +78,7 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
     let audit = prepare_loaded(loaded, None, &selection);
     let findings: Vec<Finding> = audit.findings().collect();
     let namespace = (!all_namespaces).then_some(loaded.namespace.as_str());
-    let (service_accounts, _) = rows_with_findings(loaded, namespace, findings.iter().cloned());
+    let (service_accounts, _) = rows_with_findings(loaded, namespace, findings.iter());
     let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
     for f in &findings {
         *by_severity.entry(f.severity).or_default() += 1;
