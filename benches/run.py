@@ -55,6 +55,9 @@ T_MATRIX_NS_S = 1.0     # matrix for every ServiceAccount of a namespace
 T_AUDIT_S = 10.0        # audit -A
 T_PATHS_S = 3.0         # paths --to cluster-admin -A
 T_DIFF_S = 5.0          # diff of two 1x worlds that differ in 1,000 bindings
+T_REPORT_S = 10.0       # report -A of the 1x world, written to a file
+T_REPORT_MB = 30.0      # its page
+T_REPORT_VIEW_S = 3.0   # its first view usable in headless Chromium
 T_RSS_X = 4.0           # peak RSS / snapshot file size
 T_EVAL_MS = 20.0        # evaluation alone, who-can / explain
 T_YAML_X = 3.0          # YAML time / JSON time
@@ -357,6 +360,29 @@ def diff_bench(ksa, w1, runs, work):
             **summarize_runs(raw)}
 
 
+def report_bench(ksa, w1, runs, work, logdir):
+    """`report -A --output-file PAGE` of the 1x world, then the page in headless Chromium (benches/report_page.rs):
+    the first view (overview) and the findings view, each timed from the navigation."""
+    page = os.path.join(work, "report-1x.html")
+    argv = ["report", "-A", "-f", w1["file"], "--output-file", page]
+    raw = []
+    for i in range(runs):
+        raw.append(timed([ksa, *argv], 900, (0,), "report", work))
+        log(f"report run {i + 1}/{runs}: {raw[-1][0]:.2f}s, {raw[-1][1] / 1024:.0f} MB")
+    sh(["cargo", "bench", "--locked", "--bench", "report_page", "--no-run"], "report", 3600, logdir)
+    out = subprocess.run(["cargo", "bench", "--locked", "--bench", "report_page", "--", page, str(runs)],
+                         cwd=REPO, capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise StepError(f"report: report_page failed: {out.stderr.strip().splitlines()[-1:]}")
+    browser = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"argv": ["kubectl-sa", "report", "-A", "-f", w1["name"], "--output-file", "report-1x.html"],
+            "page_bytes": os.path.getsize(page), "chromium": first_line(["/usr/bin/chromium", "--version"]),
+            "first_view_ms": browser["first_view_ms"], "findings_view_ms": browser["findings_view_ms"],
+            "first_view_median_s": med(browser["first_view_ms"]) / 1000,
+            "findings_view_median_s": med(browser["findings_view_ms"]) / 1000,
+            "js_heap_bytes": browser.get("js_heap_bytes"), **summarize_runs(raw)}
+
+
 def service_accounts_of(w, ns):
     """ServiceAccounts of namespace ns in a JSON world (cached in its meta file)."""
     meta_path = w["file"] + ".meta.json"
@@ -575,6 +601,19 @@ def evaluate(R):
         check(C, "1x end to end", f"diff of two 1x worlds differing in {d['changes']} bindings: time",
               round(d["median_s"], 3), "s", f"< {T_DIFF_S:g} s", d["median_s"] < T_DIFF_S,
               f"{d['median_s'] / T_DIFF_S:.2f} of the target; peak RSS {d['max_rss_kib'] / 1024:.0f} MB", T_DIFF_S)
+    rp = R.get("report")
+    if rp:
+        check(C, "1x end to end", "report -A of the 1x world: time", round(rp["median_s"], 3), "s",
+              f"< {T_REPORT_S:g} s", rp["median_s"] < T_REPORT_S,
+              f"{rp['median_s'] / T_REPORT_S:.2f} of the target; peak RSS {rp['max_rss_kib'] / 1024:.0f} MB", T_REPORT_S)
+        size = rp["page_bytes"] / 1e6
+        check(C, "1x end to end", "report -A of the 1x world: page size", round(size, 1), "MB",
+              f"< {T_REPORT_MB:g} MB", size < T_REPORT_MB, f"{size / T_REPORT_MB:.2f} of the target", T_REPORT_MB)
+        v = rp["first_view_median_s"]
+        check(C, "1x end to end", "report of the 1x world: first view in headless Chromium", round(v, 3), "s",
+              f"< {T_REPORT_VIEW_S:g} s", v < T_REPORT_VIEW_S,
+              f"{v / T_REPORT_VIEW_S:.2f} of the target; the findings view {rp['findings_view_median_s']:.2f} s",
+              T_REPORT_VIEW_S)
     eng = R.get("engine")
     if eng:
         for k, v in sorted(eng["benches"].items()):
@@ -857,6 +896,22 @@ def render(R):
                     f"{d['measured_separately']['loadavg'][0]:.2f})."
                     if d.get("measured_separately") else "") + "\n")
 
+    rp = R.get("report")
+    if rp:
+        L.append(f"**report of the 1x world**: `{' '.join(rp['argv'])}`, {len(rp['runs_s'])} runs. Median "
+                 f"**{rp['median_s']:.3f} s** (target < {T_REPORT_S:g} s; runs {', '.join(f'{t:.3f}' for t in rp['runs_s'])}), "
+                 f"CPU {cpu_of(rp)} s, peak RSS {mb(rp['max_rss_kib'])} MB; the page weighs "
+                 f"**{rp['page_bytes'] / 1e6:.1f} MB** (target < {T_REPORT_MB:g} MB). In headless Chromium "
+                 f"({rp['chromium']}, `benches/report_page.rs`, a fresh tab per run), from the navigation: first view "
+                 f"(overview) **{rp['first_view_median_s']:.2f} s** median (target < {T_REPORT_VIEW_S:g} s; runs "
+                 f"{', '.join(f'{t / 1000:.2f}' for t in rp['first_view_ms'])} s), then the findings view with every "
+                 f"finding unpacked {rp['findings_view_median_s']:.2f} s"
+                 + (f", JavaScript heap {rp['js_heap_bytes'] / 1e6:.0f} MB" if rp.get("js_heap_bytes") else "") + "."
+                 + (f" Measured separately from the rest of this run, on {rp['measured_separately']['date']} (at "
+                    f"commit {rp['measured_separately']['commit']}, load average "
+                    f"{rp['measured_separately']['loadavg'][0]:.2f})."
+                    if rp.get("measured_separately") else "") + "\n")
+
     eng = R.get("engine")
     if eng:
         L.append("## Engine micro benchmarks (criterion)\n")
@@ -1078,6 +1133,9 @@ def main():
     ap.add_argument("--skip-go", action="store_true", help="no Kubernetes BenchmarkAuthorize")
     ap.add_argument("--render", metavar="JSON",
                     help="only rewrite --out from a saved BENCHMARKS.json (and the checks in it, derived from its results)")
+    ap.add_argument("--only-report", metavar="JSON",
+                    help="measure only the report of the 1x world and store it, marked as measured separately, in "
+                         "a saved BENCHMARKS.json (then rewrite --out from it)")
     a = ap.parse_args()
     out_md = os.path.abspath(a.out)
     out_json = os.path.splitext(out_md)[0] + ".json"
@@ -1092,6 +1150,24 @@ def main():
             log(f"updated the checks in {a.render}")
         open(out_md, "w").write(render(R))
         log(f"wrote {out_md}")
+        return
+
+    if a.only_report:
+        work = os.path.abspath(a.work)
+        logdir = os.path.join(work, "logs")
+        os.makedirs(logdir, exist_ok=True)
+        R = json.load(open(a.only_report))
+        b = build(work, logdir)
+        w1 = world(b["gen_world"], work, logdir, "1", "json")
+        rp = report_bench(b["kubectl_sa"], w1, 2 if a.quick else 3, work, logdir)
+        rp["measured_separately"] = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                                     "commit": git_state()["commit"], "loadavg": list(os.getloadavg())}
+        R["report"] = rp
+        R["checks"] = evaluate(R)
+        json.dump(R, open(a.only_report + ".tmp", "w"), indent=2)
+        os.replace(a.only_report + ".tmp", a.only_report)
+        open(out_md, "w").write(render(R))
+        log(f"wrote {out_md} and {a.only_report}")
         return
 
     t_start = time.perf_counter()
@@ -1134,6 +1210,8 @@ def main():
     R["commands"] = step("commands", lambda: commands_bench(ksa, worlds["1x.json"], runs, runs_3x, work))
     log("diff of two 1x worlds")
     R["diff"] = step("diff", lambda: diff_bench(ksa, worlds["1x.json"], runs_3x, work))
+    log("report of the 1x world")
+    R["report"] = step("report", lambda: report_bench(ksa, worlds["1x.json"], runs_3x, work, logdir))
     R["engine"] = step("criterion", lambda: engine_bench(a.quick, logdir))
     R["k8s"] = None if a.skip_go else step("BenchmarkAuthorize", lambda: k8s_bench(2 if a.quick else 5, logdir))
     R["live"] = None if a.skip_live else step(

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::{Network, Page};
-use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
+
+#[path = "support/browser.rs"]
+mod browser;
+use browser::{Session, launch};
 
 fn ksa() -> Command {
     let mut c = Command::cargo_bin("kubectl-sa").unwrap();
@@ -36,175 +36,6 @@ fn report(input: &str, dir: &Path, name: &str) -> (PathBuf, Value) {
     let out = ksa().current_dir(root).args(["report", "-A", "-f", input, "-o", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     (page, serde_json::from_slice(&out.stdout).unwrap())
-}
-
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("KUBECTL_SA_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
-    assert!(path.exists(), "{} is missing: install Debian's chromium (tests/run-all.sh does)", path.display());
-    path
-}
-
-fn screenshots() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Debian's headless Chromium, as the machine's probe starts it (no background networking, a fresh profile).
-struct Chromium {
-    browser: Browser,
-    _profile: tempfile::TempDir,
-}
-
-fn launch() -> Chromium {
-    let profile = tempfile::tempdir().unwrap();
-    let args: Vec<&std::ffi::OsStr> =
-        ["--disable-gpu", "--disable-quic", "--disable-component-update", "--no-default-browser-check"]
-            .iter()
-            .map(std::ffi::OsStr::new)
-            .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium()))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .args(args)
-        .idle_browser_timeout(Duration::from_secs(300))
-        .build()
-        .unwrap();
-    Chromium { browser: Browser::new(options).expect("headless Chromium starts"), _profile: profile }
-}
-
-/// One tab, and what the page did that it must not: errors and warnings logged, exceptions, and requests other
-/// than the page's own file.
-struct Session {
-    tab: Arc<Tab>,
-    problems: Arc<Mutex<Vec<String>>>,
-    requests: Arc<Mutex<Vec<String>>>,
-    /// The pages opened (their own requests are expected).
-    pages: Mutex<Vec<String>>,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.tab.close(false);
-    }
-}
-
-impl Session {
-    fn new(chromium: &Chromium) -> Session {
-        let tab = chromium.browser.new_tab().unwrap();
-        tab.set_default_timeout(Duration::from_secs(60));
-        let problems = Arc::new(Mutex::new(Vec::new()));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (problems.clone(), requests.clone());
-        tab.add_event_listener(Arc::new(move |event: &Event| match event {
-            Event::RuntimeConsoleAPICalled(e) => {
-                let kind = format!("{:?}", e.params.Type);
-                if kind == "Error" || kind == "Warning" || kind == "Assert" {
-                    let text: Vec<String> = e
-                        .params
-                        .args
-                        .iter()
-                        .map(|a| format!("{:?}", a.value.clone().or(a.description.clone().map(Value::String))))
-                        .collect();
-                    p.lock().unwrap().push(format!("console {kind}: {}", text.join(" ")));
-                }
-            }
-            Event::RuntimeExceptionThrown(e) => {
-                p.lock().unwrap().push(format!("exception: {:?}", e.params.exception_details.text));
-            }
-            Event::LogEntryAdded(e) => {
-                let level = format!("{:?}", e.params.entry.level);
-                if level == "Error" || level == "Warning" {
-                    p.lock().unwrap().push(format!("log {level}: {}", e.params.entry.text));
-                }
-            }
-            Event::NetworkRequestWillBeSent(e) => r.lock().unwrap().push(e.params.request.url.clone()),
-            _ => {}
-        }))
-        .unwrap();
-        tab.enable_runtime().unwrap();
-        tab.enable_log().unwrap();
-        let enable: Network::Enable = serde_json::from_value(serde_json::json!({})).unwrap();
-        tab.call_method(enable).unwrap();
-        Session { tab, problems, requests, pages: Mutex::new(Vec::new()) }
-    }
-
-    fn open(chromium: &Chromium, page: &Path, hash: &str) -> Session {
-        let session = Session::new(chromium);
-        session.visit(page, hash);
-        session
-    }
-
-    /// Opens `page` at `hash` in this tab and waits until the page has built its view (it sets body[data-ready]).
-    fn visit(&self, page: &Path, hash: &str) {
-        let file = format!("file://{}", page.display());
-        self.pages.lock().unwrap().push(file.clone());
-        let url = format!("{file}{hash}");
-        self.tab.navigate_to(&url).unwrap();
-        let probe = format!(
-            "document.URL === {} && !!document.body && document.body.dataset.ready === {}",
-            Value::String(url.clone()),
-            Value::String(if hash.is_empty() { "#overview" } else { hash }.into())
-        );
-        self.wait_for(&probe);
-    }
-
-    /// Waits (at most a minute) until `condition`, a JavaScript expression, is true.
-    fn wait_for(&self, condition: &str) {
-        for _ in 0..3000 {
-            if self.tab.evaluate(condition, false).ok().and_then(|r| r.value) == Some(Value::Bool(true)) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("never true: {condition}");
-    }
-
-    fn go(&self, hash: &str) {
-        let hash = Value::String(hash.to_string());
-        self.eval(&format!("location.hash = {hash}"));
-        self.wait_for(&format!("document.body.dataset.ready === {hash}"));
-    }
-
-    fn eval(&self, js: &str) -> Value {
-        let r = self.tab.evaluate(js, false).unwrap_or_else(|e| panic!("{js}: {e}"));
-        r.value.unwrap_or(Value::Null)
-    }
-
-    /// The ids of the rows of the page's (first) table, after showing every row.
-    fn all_row_ids(&self) -> Vec<String> {
-        let js = "(() => { const b = [...document.querySelectorAll('main button')].find(x => x.textContent === \
-                  'Show more'); let n = 0; while (b && !b.hidden && n++ < 10000) b.click(); \
-                  return JSON.stringify([...document.querySelectorAll('main tbody tr')].map(tr => tr.id)); })()";
-        serde_json::from_str(self.eval(js).as_str().unwrap()).unwrap()
-    }
-
-    fn screenshot(&self, name: &str) -> PathBuf {
-        let png = self.tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true).unwrap();
-        assert!(png.len() > 1000, "an empty screenshot");
-        let path = screenshots().join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        path
-    }
-
-    /// Nothing was logged as an error or warning, nothing thrown, and the only requests were the pages themselves.
-    fn assert_clean(&self) {
-        let problems = self.problems.lock().unwrap();
-        assert!(problems.is_empty(), "the page reported problems: {problems:#?}");
-        let pages = self.pages.lock().unwrap();
-        let others: Vec<String> = self
-            .requests
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|u| !pages.iter().any(|p| u.starts_with(p.as_str())))
-            .cloned()
-            .collect();
-        assert!(others.is_empty(), "the page made requests: {others:?}");
-    }
 }
 
 fn sa_of(f: &Value) -> String {
@@ -424,4 +255,86 @@ fn the_browser_checks_see_errors_and_requests() {
     assert!(problems.iter().any(|p| p.starts_with("exception")), "{problems:?}");
     let requests = s.requests.lock().unwrap().clone();
     assert!(requests.iter().any(|u| u == "http://127.0.0.1:9/x"), "{requests:?}");
+}
+
+#[allow(dead_code)]
+#[path = "support/review.rs"]
+mod review;
+#[allow(dead_code)]
+#[path = "support/world.rs"]
+mod world;
+
+/// The benchmarks' 1x world (20,000 ServiceAccounts, 55,000 bindings, about 100,000 findings): the page opens on
+/// its overview, unpacks every finding for the findings view, and its filters, search and links work at that size.
+/// (How fast is measured by benches/report_page.rs, not here.)
+#[test]
+fn the_1x_world_report_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = world::World::generate_sized(1, &world::Size::scaled(1.0));
+    for ns in &world.namespaces {
+        world.objects.push(serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "default", "namespace": ns}}));
+    }
+    let input = dir.path().join("world-1x.json");
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": world.objects});
+    std::fs::write(&input, serde_json::to_vec(&list).unwrap()).unwrap();
+    let page = dir.path().join("world-1x.html");
+    let input = input.to_str().unwrap();
+    ksa().args(["report", "-A", "-f", input, "--output-file", page.to_str().unwrap()]).assert().success();
+    let out = ksa().args(["report", "-A", "-f", input, "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let data: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = findings(&data);
+    let rows = data["serviceAccounts"].as_array().unwrap();
+    assert!(all.len() > 50_000 && rows.len() >= 20_000, "{} findings, {} rows", all.len(), rows.len());
+    let bytes = std::fs::metadata(&page).unwrap().len();
+    assert!(bytes < 30_000_000, "the 1x page weighs {bytes} bytes");
+
+    let chromium = launch();
+    let s = Session::open(&chromium, &page, "");
+    let text = s.eval("document.body.innerText").as_str().unwrap().to_string();
+    assert!(text.contains(&format!("{}\nfindings", all.len())), "{text}");
+    s.screenshot("world-1x-overview");
+
+    // The findings view: a page of rows, the count of all, and every finding unpacked exactly as -o json has it.
+    s.go("#findings");
+    let count = s.eval("document.querySelector('main [role=status]').textContent");
+    assert_eq!(count.as_str().unwrap(), format!("Showing 200 of {}", all.len()));
+    let fingerprints = s.eval("JSON.stringify(DATA.findings.map(f => f.fingerprint))");
+    let want: Vec<&str> = all.iter().map(|f| f["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(serde_json::from_str::<Vec<String>>(fingerprints.as_str().unwrap()).unwrap(), want);
+    // Unpacked values equal the JSON's, field for field (a sample spread over the list).
+    for i in (0..all.len()).step_by(all.len() / 97) {
+        let unpacked = s.eval(&format!("JSON.stringify(DATA.findings[{i}])"));
+        let unpacked: Value = serde_json::from_str(unpacked.as_str().unwrap()).unwrap();
+        assert_eq!(unpacked, all[i], "finding {i}");
+    }
+    let unpacked = s.eval("JSON.stringify(DATA.serviceAccounts)");
+    assert_eq!(&serde_json::from_str::<Value>(unpacked.as_str().unwrap()).unwrap(), &data["serviceAccounts"]);
+
+    // The ID filter and a search narrow the count to exactly the findings they select.
+    let f = all.iter().find(|f| f["serviceAccount"]["namespace"] != "*").unwrap();
+    let id = f["id"].as_str().unwrap();
+    s.eval(&format!(
+        "(() => {{ const e = document.querySelector('select[aria-label=ID]'); e.value = {}; \
+         e.dispatchEvent(new Event('change')); }})()",
+        Value::String(id.into())
+    ));
+    let selected = all.iter().filter(|x| x["id"] == id).count();
+    let count = s.eval("document.querySelector('main [role=status]').textContent");
+    assert_eq!(
+        count.as_str().unwrap(),
+        format!("Showing {} of {selected} (of {} in all)", selected.min(200), all.len())
+    );
+    s.screenshot("world-1x-findings-by-id");
+
+    // A link to one ServiceAccount lands on its page, with its findings.
+    let (ns, sa) = (f["serviceAccount"]["namespace"].as_str().unwrap(), f["serviceAccount"]["name"].as_str().unwrap());
+    s.go(&format!("#sa/{ns}/{sa}"));
+    let title = s.eval("document.querySelector('main h2').textContent");
+    assert_eq!(title.as_str().unwrap(), format!("ServiceAccount {ns}/{sa}"));
+    let own = finding_ids(all.iter().filter(|x| sa_of(x) == format!("{ns}/{sa}")).cloned());
+    assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), own);
+    s.screenshot("world-1x-service-account");
+    s.assert_clean();
 }

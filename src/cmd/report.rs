@@ -19,6 +19,16 @@ use crate::source::{ConnectionSettings, Loaded};
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportData {
+    #[serde(flatten)]
+    pub header: Header,
+    pub findings: Vec<Finding>,
+    pub service_accounts: Vec<Row>,
+}
+
+/// Everything but the findings and rows (the page embeds it as it is, and packs those two lists).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Header {
     pub version: &'static str,
     /// When the report was made (UTC, RFC 3339).
     pub generated: String,
@@ -29,8 +39,6 @@ pub struct ReportData {
     pub partial: bool,
     pub notes: Vec<String>,
     pub counts: Counts,
-    pub findings: Vec<Finding>,
-    pub service_accounts: Vec<Row>,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +59,8 @@ pub struct Counts {
     pub cluster_role_bindings: usize,
     pub findings: usize,
     pub by_severity: BTreeMap<Severity, usize>,
+    /// Findings by the namespace of their ServiceAccount (`*` for binding-wide ones).
+    pub by_namespace: BTreeMap<String, usize>,
 }
 
 pub fn run(
@@ -62,7 +72,7 @@ pub fn run(
     let loaded = load(connection, runtime)?;
     let data = data(&loaded, connection, args.all_namespaces);
     let text = match args.output {
-        ReportOutput::Html => output::report::html(&data)?,
+        ReportOutput::Html => output::report::html(&data.header, &data.findings, &data.service_accounts)?,
         ReportOutput::Json => serde_json::to_string_pretty(&data)? + "\n",
     };
     match &args.output_file {
@@ -80,8 +90,10 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
     let namespace = (!all_namespaces).then_some(loaded.namespace.as_str());
     let (service_accounts, _) = rows_with_findings(loaded, namespace, findings.iter());
     let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut by_namespace: BTreeMap<String, usize> = BTreeMap::new();
     for f in &findings {
         *by_severity.entry(f.severity).or_default() += 1;
+        *by_namespace.entry(f.service_account.namespace.clone()).or_default() += 1;
     }
     let cluster = &loaded.cluster;
     let counts = Counts {
@@ -90,6 +102,7 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
         cluster_role_bindings: cluster.cluster_role_bindings.len(),
         findings: findings.len(),
         by_severity,
+        by_namespace,
     };
     let source = match &loaded.connection {
         Some(c) => Source { kind: "cluster", name: c.server.clone() },
@@ -105,7 +118,7 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
                 .into(),
         );
     }
-    ReportData {
+    let header = Header {
         version: env!("CARGO_PKG_VERSION"),
         generated: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         source,
@@ -116,7 +129,6 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
         partial: !loaded.workloads_known,
         notes,
         counts,
-        findings,
-        service_accounts,
-    }
+    };
+    ReportData { header, findings, service_accounts }
 }

@@ -3,23 +3,221 @@
 //!
 //! The data is embedded as JSON inside a `<script type="application/json">` element and inserted by the script with
 //! `textContent` only, never as markup: names and annotations from the cluster cannot become HTML.
+//!
+//! A big cluster's findings repeat themselves: the same catalogue texts, the same roles and rules, the same
+//! escalation targets. The page therefore carries the data packed (see [`Packer`]): every distinct scalar once,
+//! every object's key list once, and every compound value that occurs more than once once. The page unpacks it into
+//! exactly the values `report -o json` prints.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use anyhow::Result;
 use serde::Serialize;
+use serde_json::Value;
 
 /// The page: `report.html` with the data in place of its `__REPORT_DATA__` marker.
 const PAGE: &str = include_str!("report.html");
 const MARKER: &str = "__REPORT_DATA__";
 
-/// The report page of `data` (whatever `report -o json` prints).
-pub fn html<T: Serialize>(data: &T) -> Result<String> {
-    let json = script_json(&serde_json::to_string(data)?);
+/// The report page: `header` as plain JSON, `findings` and `service_accounts` packed.
+pub fn html<H: Serialize, F: Serialize, S: Serialize>(
+    header: &H,
+    findings: &[F],
+    service_accounts: &[S],
+) -> Result<String> {
+    let mut packer = Packer::default();
+    let findings = findings.iter().map(|f| Ok(packer.pack(serde_json::to_value(f)?))).collect::<Result<Vec<_>>>()?;
+    let rows =
+        service_accounts.iter().map(|r| Ok(packer.pack(serde_json::to_value(r)?))).collect::<Result<Vec<_>>>()?;
+    let json = script_json(
+        &packer.finish(&serde_json::to_string(header)?, &[("findings", &findings), ("serviceAccounts", &rows)]),
+    );
     let (head, tail) = PAGE.split_once(MARKER).expect("report.html holds the data marker once");
     let mut page = String::with_capacity(PAGE.len() + json.len());
     page.push_str(head);
     page.push_str(&json);
     page.push_str(tail);
     Ok(page)
+}
+
+/// A packed value: a scalar's number (even) or a compound value's number (odd).
+type Item = u64;
+/// The shape number that marks an array (object shapes start at 1).
+const ARRAY: u32 = 0;
+
+#[derive(PartialEq, Eq, Hash)]
+struct Node {
+    shape: u32,
+    items: Vec<Item>,
+}
+
+/// Packs JSON values into a DAG. The text it writes is
+/// `{"header": H, "values": [scalars], "shapes": [null, [keys]...], "table": [shared nodes], LISTS...}` where a
+/// packed value is a number `n >= 0` (`values[n]`), a number `n < 0` (`table[-n - 1]`), or an array
+/// `[shape, item...]` (shape 0: an array of the items; else an object with `shapes[shape]` as its keys). A table
+/// entry refers only to entries before it, so the page unpacks the table in one pass.
+#[derive(Default)]
+struct Packer {
+    scalar_ids: HashMap<String, u32>,
+    scalars: Vec<String>,
+    shape_ids: HashMap<Vec<String>, u32>,
+    shapes: Vec<Vec<String>>,
+    node_ids: HashMap<std::rc::Rc<Node>, u32>,
+    nodes: Vec<std::rc::Rc<Node>>,
+}
+
+impl Packer {
+    fn pack(&mut self, value: Value) -> Item {
+        match value {
+            Value::Array(values) => {
+                let items = values.into_iter().map(|v| self.pack(v)).collect();
+                self.node(ARRAY, items)
+            }
+            Value::Object(map) => {
+                let mut keys = Vec::with_capacity(map.len());
+                let mut items = Vec::with_capacity(map.len());
+                for (k, v) in map {
+                    keys.push(k);
+                    items.push(self.pack(v));
+                }
+                let shape = match self.shape_ids.get(&keys) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.shapes.len() as u32 + 1;
+                        self.shapes.push(keys.clone());
+                        self.shape_ids.insert(keys, id);
+                        id
+                    }
+                };
+                self.node(shape, items)
+            }
+            scalar => {
+                let text = scalar.to_string();
+                let next = self.scalars.len() as u32;
+                let id = *self.scalar_ids.entry(text.clone()).or_insert(next);
+                if id == next {
+                    self.scalars.push(text);
+                }
+                (id as u64) << 1
+            }
+        }
+    }
+
+    fn node(&mut self, shape: u32, items: Vec<Item>) -> Item {
+        let node = std::rc::Rc::new(Node { shape, items });
+        let id = match self.node_ids.get(&node) {
+            Some(&id) => id,
+            None => {
+                let id = self.nodes.len() as u32;
+                self.nodes.push(node.clone());
+                self.node_ids.insert(node, id);
+                id
+            }
+        };
+        ((id as u64) << 1) | 1
+    }
+
+    /// The packed text of `lists` (each a list of packed values) with `header` (JSON text) beside them.
+    fn finish(self, header: &str, lists: &[(&str, &[Item])]) -> String {
+        let nodes: Vec<&Node> = self.nodes.iter().map(|n| &**n).collect();
+        // How often each node is written: a node inside a shared node counts once, however often that one is used.
+        let mut uses = vec![0u32; nodes.len()];
+        fn count(item: Item, nodes: &[&Node], uses: &mut [u32]) {
+            if item & 1 == 0 {
+                return;
+            }
+            let n = (item >> 1) as usize;
+            uses[n] += 1;
+            if uses[n] == 1 {
+                for &child in &nodes[n].items {
+                    count(child, nodes, uses);
+                }
+            }
+        }
+        for (_, list) in lists {
+            for &item in *list {
+                count(item, &nodes, &mut uses);
+            }
+        }
+        let mut writer =
+            Writer { nodes: &nodes, uses: &uses, slots: vec![u32::MAX; nodes.len()], table: String::new(), entries: 0 };
+        let mut bodies = Vec::new();
+        for (name, list) in lists {
+            let mut body = String::new();
+            for (i, &item) in list.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                writer.write(item, &mut body);
+            }
+            bodies.push((name, body));
+        }
+        let mut out =
+            String::with_capacity(writer.table.len() + bodies.iter().map(|b| b.1.len()).sum::<usize>() + 1024);
+        out.push_str("{\"header\":");
+        out.push_str(header);
+        out.push_str(",\"values\":[");
+        out.push_str(&self.scalars.join(","));
+        out.push_str("],\"shapes\":[null");
+        for keys in &self.shapes {
+            out.push(',');
+            out.push_str(&serde_json::to_string(keys).expect("strings serialize"));
+        }
+        out.push_str("],\"table\":[");
+        out.push_str(&writer.table);
+        out.push(']');
+        for (name, body) in bodies {
+            let _ = write!(out, ",\"{name}\":[{body}]");
+        }
+        out.push('}');
+        out
+    }
+}
+
+struct Writer<'a> {
+    nodes: &'a [&'a Node],
+    uses: &'a [u32],
+    /// The table slot of each shared node once written.
+    slots: Vec<u32>,
+    table: String,
+    entries: u32,
+}
+
+impl Writer<'_> {
+    fn write(&mut self, item: Item, out: &mut String) {
+        let id = (item >> 1) as usize;
+        if item & 1 == 0 {
+            let _ = write!(out, "{id}");
+            return;
+        }
+        let node = self.nodes[id];
+        // Shared when written more than once and longer than a reference.
+        if self.uses[id] < 2 || node.items.is_empty() {
+            self.inline(node, out);
+            return;
+        }
+        if self.slots[id] == u32::MAX {
+            let mut text = String::new();
+            self.inline(node, &mut text);
+            if self.entries > 0 {
+                self.table.push(',');
+            }
+            self.table.push_str(&text);
+            self.slots[id] = self.entries;
+            self.entries += 1;
+        }
+        let _ = write!(out, "-{}", self.slots[id] + 1);
+    }
+
+    fn inline(&mut self, node: &Node, out: &mut String) {
+        let _ = write!(out, "[{}", node.shape);
+        for &child in &node.items {
+            out.push(',');
+            self.write(child, out);
+        }
+        out.push(']');
+    }
 }
 
 /// JSON text that can sit inside a `<script>` element: `<`, `>` and `&` become `\u` escapes (so no `</script>`
@@ -46,14 +244,62 @@ mod tests {
     #[test]
     fn hostile_text_stays_data() {
         let hostile = "</script><script>alert(1)</script><!-- & \u{2028}\"'";
-        let page = html(&serde_json::json!({ "name": hostile })).unwrap();
+        let page =
+            html(&serde_json::json!({ "name": hostile }), &[hostile], &[serde_json::json!({ "n": hostile })]).unwrap();
         let start = page.find("id=\"report-data\"").unwrap();
         let data = &page[start..];
         let body = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
         assert!(!body.contains('<') && !body.contains('>') && !body.contains('&'), "{body}");
         let back: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(back["name"], hostile);
+        assert_eq!(back["header"]["name"], hostile);
+        assert_eq!(unpack(&back, "findings"), vec![serde_json::json!(hostile)]);
+        assert_eq!(unpack(&back, "serviceAccounts"), vec![serde_json::json!({ "n": hostile })]);
         assert_eq!(page.matches(MARKER).count(), 0);
+    }
+
+    /// What the page's `unpack` does, in Rust: the values of `list`.
+    fn unpack(packed: &Value, list: &str) -> Vec<Value> {
+        fn value(x: &Value, packed: &Value, table: &[Value]) -> Value {
+            if let Some(n) = x.as_i64() {
+                return if n >= 0 { packed["values"][n as usize].clone() } else { table[(-n - 1) as usize].clone() };
+            }
+            let items = x.as_array().unwrap();
+            let shape = items[0].as_u64().unwrap() as usize;
+            let parts = items[1..].iter().map(|i| value(i, packed, table));
+            if shape == 0 {
+                return Value::Array(parts.collect());
+            }
+            let keys = packed["shapes"][shape].as_array().unwrap();
+            Value::Object(keys.iter().map(|k| k.as_str().unwrap().to_string()).zip(parts).collect())
+        }
+        let mut table = Vec::new();
+        for entry in packed["table"].as_array().unwrap() {
+            let v = value(entry, packed, &table);
+            table.push(v);
+        }
+        packed[list].as_array().unwrap().iter().map(|x| value(x, packed, &table)).collect()
+    }
+
+    #[test]
+    fn packing_keeps_every_value_and_stores_repeats_once() {
+        let rule = serde_json::json!({ "verbs": ["get", "list"], "resources": ["secrets"], "apiGroups": [""] });
+        let findings: Vec<Value> = (0..50)
+            .map(|i| {
+                serde_json::json!({
+                    "id": "SA-01", "why": "a long explanation that every SA-01 finding shares", "n": i,
+                    "flag": i % 2 == 0, "none": null, "empty": [], "obj": {}, "nested": [[1, [2]], [], [[]]],
+                    "grants": [{ "rule": rule, "scope": format!("ns-{}", i % 3) }, { "rule": rule, "scope": "cluster" }],
+                })
+            })
+            .collect();
+        let mut packer = Packer::default();
+        let items: Vec<Item> = findings.iter().map(|f| packer.pack(f.clone())).collect();
+        let text = packer.finish("{}", &[("findings", &items)]);
+        let packed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(unpack(&packed, "findings"), findings);
+        assert_eq!(text.matches("a long explanation").count(), 1, "{text}");
+        assert_eq!(text.matches("\"secrets\"").count(), 1);
+        assert!(text.len() * 5 < serde_json::to_string(&findings).unwrap().len(), "{} bytes", text.len());
     }
 
     #[test]
