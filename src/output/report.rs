@@ -162,7 +162,7 @@ impl Packer {
         out.push_str("],\"shapes\":[null");
         for keys in &self.shapes {
             out.push(',');
-            out.push_str(&serde_json::to_string(keys).expect("strings serialize"));
+            out.push_str(&Value::from(keys.clone()).to_string());
         }
         out.push_str("],\"table\":[");
         out.push_str(&writer.table);
@@ -192,7 +192,7 @@ impl Writer<'_> {
             return;
         }
         let node = self.nodes[id];
-        // Shared when written more than once and longer than a reference.
+        // Shared when written more than once (an empty array is as short as a reference: always inline).
         if self.uses[id] < 2 || node.items.is_empty() {
             self.inline(node, out);
             return;
