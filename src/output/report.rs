@@ -9,8 +9,10 @@
 //! every object's key list once, and every compound value that occurs more than once once. The page unpacks it into
 //! exactly the values `report -o json` prints.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
+
+use hashbrown::HashMap;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -59,12 +61,17 @@ struct Node {
 /// entry refers only to entries before it, so the page unpacks the table in one pass.
 #[derive(Default)]
 struct Packer {
+    /// Strings by their content (escaped only when first seen), other scalars by their JSON text.
+    string_ids: HashMap<String, u32>,
     scalar_ids: HashMap<String, u32>,
+    /// JSON texts of the scalars.
     scalars: Vec<String>,
-    shape_ids: HashMap<Vec<String>, u32>,
+    /// Object keys by their number, so that a shape is looked up by numbers, not by strings.
+    key_ids: HashMap<String, u32>,
+    shape_ids: HashMap<Vec<u32>, u32>,
     shapes: Vec<Vec<String>>,
-    node_ids: HashMap<std::rc::Rc<Node>, u32>,
-    nodes: Vec<std::rc::Rc<Node>>,
+    node_ids: HashMap<Rc<Node>, u32>,
+    nodes: Vec<Rc<Node>>,
 }
 
 impl Packer {
@@ -76,40 +83,60 @@ impl Packer {
             }
             Value::Object(map) => {
                 let mut keys = Vec::with_capacity(map.len());
+                let mut names = Vec::new();
                 let mut items = Vec::with_capacity(map.len());
                 for (k, v) in map {
-                    keys.push(k);
+                    let next = self.key_ids.len() as u32;
+                    keys.push(*self.key_ids.entry_ref(k.as_str()).or_insert(next));
+                    names.push(k);
                     items.push(self.pack(v));
                 }
                 let shape = match self.shape_ids.get(&keys) {
                     Some(&id) => id,
                     None => {
                         let id = self.shapes.len() as u32 + 1;
-                        self.shapes.push(keys.clone());
+                        self.shapes.push(names);
                         self.shape_ids.insert(keys, id);
                         id
                     }
                 };
                 self.node(shape, items)
             }
+            Value::String(text) => {
+                let id = match self.string_ids.get(text.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.scalars.len() as u32;
+                        self.scalars.push(Value::String(text.clone()).to_string());
+                        self.string_ids.insert(text, id);
+                        id
+                    }
+                };
+                (id as u64) << 1
+            }
             scalar => {
                 let text = scalar.to_string();
-                let next = self.scalars.len() as u32;
-                let id = *self.scalar_ids.entry(text.clone()).or_insert(next);
-                if id == next {
-                    self.scalars.push(text);
-                }
+                let id = match self.scalar_ids.get(&text) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.scalars.len() as u32;
+                        self.scalars.push(text.clone());
+                        self.scalar_ids.insert(text, id);
+                        id
+                    }
+                };
                 (id as u64) << 1
             }
         }
     }
 
     fn node(&mut self, shape: u32, items: Vec<Item>) -> Item {
-        let node = std::rc::Rc::new(Node { shape, items });
+        let node = Node { shape, items };
         let id = match self.node_ids.get(&node) {
             Some(&id) => id,
             None => {
                 let id = self.nodes.len() as u32;
+                let node = Rc::new(node);
                 self.nodes.push(node.clone());
                 self.node_ids.insert(node, id);
                 id
