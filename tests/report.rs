@@ -50,6 +50,103 @@ fn findings(data: &Value) -> Vec<Value> {
     data["findings"].as_array().unwrap().clone()
 }
 
+fn sa_hash(s: &Session, ns: &str, name: &str) -> String {
+    let hash = s.eval(&format!(
+        "'#sa/' + encodeURIComponent({}) + '/' + encodeURIComponent({})",
+        Value::String(ns.into()),
+        Value::String(name.into())
+    ));
+    hash.as_str().unwrap().to_string()
+}
+
+/// The text of the element with this id inside the view ('' when there is none).
+fn text_of(s: &Session, id: &str) -> String {
+    let js = format!("(document.getElementById({}) || {{}}).innerText || ''", Value::String(id.into()));
+    s.eval(&js).as_str().unwrap().to_string()
+}
+
+fn ref_text(o: &Value) -> String {
+    let ns = o["namespace"].as_str().map(|n| format!("{n}/")).unwrap_or_default();
+    format!("{} {ns}{}", o["kind"].as_str().unwrap(), o["name"].as_str().unwrap())
+}
+
+/// One ServiceAccount's page against its details: a matrix row per allowed resource with the letters' labels,
+/// every binding that names it and every binding of its groups, and each step of its path to cluster-admin.
+fn check_service_account_details(s: &Session, data: &Value, index: usize) {
+    let d = &data["serviceAccountDetails"][index];
+    let (ns, name) = (d["namespace"].as_str().unwrap(), d["name"].as_str().unwrap());
+    assert_eq!(data["serviceAccounts"][index]["name"], d["name"], "details are in the rows' order");
+    s.go(&sa_hash(s, ns, name));
+    let cells = s.eval(
+        "JSON.stringify([...document.querySelectorAll('#matrix table.matrix tbody tr')].map(tr => \
+         [...tr.children].map(td => td.textContent)))",
+    );
+    let cells: Vec<Vec<String>> = serde_json::from_str(cells.as_str().unwrap()).unwrap();
+    let rows = d["matrix"].as_array().unwrap();
+    assert_eq!(cells.len(), rows.len(), "{ns}/{name}: one matrix row per allowed resource");
+    let label = |c: char| match c {
+        'c' => "\u{2714} cluster",
+        'n' => "\u{2714} ns",
+        's' => "\u{25d0} names",
+        '-' => "\u{2013}",
+        _ => "",
+    };
+    for (row, shown) in rows.iter().zip(&cells) {
+        let group = row["group"].as_str().unwrap();
+        let resource = row["resource"].as_str().unwrap();
+        let want = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        assert_eq!(shown[0], want);
+        let letters: Vec<&str> = row["cells"].as_str().unwrap().chars().map(label).collect();
+        assert_eq!(&shown[1..], letters.as_slice(), "{ns}/{name} {want}");
+    }
+    let bindings = text_of(s, "bindings");
+    let mut edges: Vec<&Value> = d["bindings"].as_array().unwrap().iter().collect();
+    for g in d["groups"].as_array().unwrap() {
+        let of = data["groupBindings"].as_array().unwrap().iter().find(|x| x["group"] == *g).unwrap();
+        edges.extend(of["bindings"].as_array().unwrap());
+    }
+    for e in &edges {
+        assert!(bindings.contains(&ref_text(&e["binding"])), "{ns}/{name}: {} listed", e["binding"]);
+        assert!(bindings.contains(&ref_text(&e["role"])), "{ns}/{name}: {} listed", e["role"]);
+    }
+    let graph_boxes = s.eval("document.querySelectorAll('#bindings svg.graph rect').length").as_u64().unwrap();
+    if !edges.is_empty() {
+        assert!(graph_boxes as usize > edges.len().min(60), "{ns}/{name}: the graph draws the bindings");
+    }
+    let path = text_of(s, "path");
+    match d["pathToClusterAdmin"].as_object() {
+        None => assert!(path.contains("None within 4 steps"), "{path}"),
+        Some(p) => {
+            for step in p["steps"].as_array().unwrap() {
+                assert!(path.contains(step["technique"].as_str().unwrap()), "{path}");
+                assert!(path.contains(step["command"].as_str().unwrap()), "{path}");
+            }
+        }
+    }
+}
+
+/// The who-can view lists every risky request; a link to one lands on its answer, which names each ServiceAccount
+/// and each user or group the JSON has.
+fn check_who_can(s: &Session, data: &Value) {
+    s.go("#who-can");
+    let risky = data["riskyRequests"].as_array().unwrap();
+    let rows: BTreeSet<String> = s.all_row_ids().into_iter().collect();
+    let want: BTreeSet<String> = risky.iter().map(|q| format!("who-can-{}", q["id"].as_str().unwrap())).collect();
+    assert_eq!(rows, want);
+    let q = risky.iter().max_by_key(|q| q["serviceAccounts"].as_array().unwrap().len()).unwrap();
+    let id = q["id"].as_str().unwrap();
+    s.go(&format!("#who-can/{id}"));
+    s.all_row_ids();
+    let detail = text_of(s, &format!("who-can/{id}"));
+    assert!(detail.contains(q["command"].as_str().unwrap()), "{detail}");
+    for sa in q["serviceAccounts"].as_array().unwrap() {
+        assert!(detail.contains(sa["name"].as_str().unwrap()), "{id}: {sa} listed");
+    }
+    for subject in q["subjects"].as_array().unwrap() {
+        assert!(detail.contains(subject["name"].as_str().unwrap()), "{id}: {subject} listed");
+    }
+}
+
 /// Opens `page` and checks it against `data`: every finding and ServiceAccount appears; with `every_view`, also
 /// the filters, the search and the links, with a screenshot of each view. Returns the screenshots taken.
 fn check_page(s: &Session, page: &Path, data: &Value, name: &str, every_view: bool) -> Vec<PathBuf> {
@@ -154,6 +251,23 @@ fn check_page(s: &Session, page: &Path, data: &Value, name: &str, every_view: bo
         assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), want);
         shot(s, "service-account");
     }
+    if every_view {
+        // Every ServiceAccount's matrix, bindings and path (the demo and fixtures are small).
+        for i in 0..data["serviceAccountDetails"].as_array().unwrap().len() {
+            check_service_account_details(s, data, i);
+        }
+        let with_path = data["serviceAccountDetails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|d| d["pathToClusterAdmin"]["length"].as_u64().is_some_and(|n| n > 0));
+        if let Some(i) = with_path {
+            check_service_account_details(s, data, i);
+            shot(s, "service-account-path");
+        }
+        check_who_can(s, data);
+        shot(s, "who-can");
+    }
     s.assert_clean();
     shots
 }
@@ -163,6 +277,74 @@ fn the_demo_report_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let (page, data) = report("examples/demo-cluster.yaml", dir.path(), "demo");
     assert!(findings(&data).len() > 20 && data["serviceAccounts"].as_array().unwrap().len() > 5);
+    // Every request of the report's risky list is answered (none is dropped), and the answers are who-can's.
+    let risky = data["riskyRequests"].as_array().unwrap();
+    assert_eq!(risky.len(), 25);
+    for q in risky {
+        let words: Vec<&str> = q["command"].as_str().unwrap().split(' ').skip(3).collect();
+        let out = ksa()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["who-can"])
+            .args(&words)
+            .args(["-f", "examples/demo-cluster.yaml", "-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{words:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let who: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let sas = who["serviceAccounts"].as_array().unwrap();
+        assert_eq!(q["serviceAccountCount"].as_u64().unwrap() as usize, sas.len(), "{words:?}");
+        for sa in q["serviceAccounts"].as_array().unwrap() {
+            let same = sas.iter().find(|x| x["namespace"] == sa["namespace"] && x["name"] == sa["name"]).unwrap();
+            assert_eq!(same["scopes"], sa["scopes"], "{words:?} {sa}");
+        }
+    }
+    // Each ServiceAccount's matrix is `matrix NS/NAME -A --verbs all --subresources` in letters.
+    let verbs: Vec<&str> = data["matrixVerbs"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for d in data["serviceAccountDetails"].as_array().unwrap() {
+        let sa = format!("{}/{}", d["namespace"].as_str().unwrap(), d["name"].as_str().unwrap());
+        let out = ksa()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["matrix", &sa, "-A", "--verbs", "all", "--subresources", "-f", "examples/demo-cluster.yaml"])
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{sa}: {}", String::from_utf8_lossy(&out.stderr));
+        let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let want: Vec<(String, String, String)> = m["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let cells: String = verbs
+                    .iter()
+                    .map(|v| match (r["verbs"][v].as_str(), r["where"][v].as_array()) {
+                        (None, _) => '.',
+                        (Some("yes"), Some(w)) if w.len() == 1 && w[0] == "cluster" => 'c',
+                        (Some("yes"), _) => 'n',
+                        (Some("some"), _) => 's',
+                        _ => '-',
+                    })
+                    .collect();
+                (r["group"].as_str().unwrap().into(), r["resource"].as_str().unwrap().into(), cells)
+            })
+            .filter(|(_, _, cells)| cells.contains(['c', 'n', 's']))
+            .collect();
+        let got: Vec<(String, String, String)> = d["matrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let f = |k: &str| r[k].as_str().unwrap().to_string();
+                (f("group"), f("resource"), f("cells"))
+            })
+            .collect();
+        assert_eq!(got, want, "{sa}");
+        assert_eq!(
+            d["nonResourceUrls"].as_object().unwrap().len(),
+            m["nonResourceUrls"].as_array().unwrap().len(),
+            "{sa}"
+        );
+    }
     let chromium = launch();
     let shots = check_page(&Session::new(&chromium), &page, &data, "demo", true);
     eprintln!("report screenshots: {}", shots.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
@@ -186,6 +368,11 @@ fn every_audit_fixture_report_in_a_browser() {
         let (page, data) = report(&format!("tests/fixtures/audit/{name}.yaml"), dir.path(), &name);
         with_findings += usize::from(!findings(&data).is_empty());
         check_page(&session, &page, &data, &format!("audit-{name}"), false);
+        for i in 0..data["serviceAccountDetails"].as_array().unwrap().len() {
+            check_service_account_details(&session, &data, i);
+        }
+        check_who_can(&session, &data);
+        session.assert_clean();
     }
     assert!(with_findings > 20, "most audit fixtures have findings");
 }
@@ -212,6 +399,24 @@ fn hostile_names_are_shown_as_text() {
     );
     assert_eq!(injected.as_str().unwrap(), "[true,0,2]", "markup from names ran or was parsed");
     s.screenshot("hostile-findings");
+    // Each ServiceAccount's page (bindings graph, matrix, path) and the who-can answers show the names as text too.
+    for r in data["serviceAccounts"].as_array().unwrap() {
+        s.go(&sa_hash(&s, r["namespace"].as_str().unwrap(), r["name"].as_str().unwrap()));
+        let svg = s.eval("[...document.querySelectorAll('#bindings svg title')].map(t => t.textContent).join('\\n')");
+        assert!(svg.as_str().unwrap().contains(r["name"].as_str().unwrap()), "{} in its graph", r["name"]);
+        let injected = s.eval(
+            "JSON.stringify([window.__ksaInjected === undefined, document.querySelectorAll('main img, main b, main \
+             i').length])",
+        );
+        assert_eq!(injected.as_str().unwrap(), "[true,0]", "markup from names ran on {}'s page", r["name"]);
+    }
+    s.go("#who-can");
+    for q in data["riskyRequests"].as_array().unwrap() {
+        s.go(&format!("#who-can/{}", q["id"].as_str().unwrap()));
+        let injected = s.eval("JSON.stringify([window.__ksaInjected === undefined, document.scripts.length])");
+        assert_eq!(injected.as_str().unwrap(), "[true,2]");
+    }
+    s.screenshot("hostile-who-can");
     // A link that is not valid percent-encoding opens a page that says so, without an error.
     s.go("#sa/%E0/x");
     assert_eq!(s.eval("document.querySelector('main p').textContent").as_str().unwrap(), "Not in this report.");
@@ -336,5 +541,16 @@ fn the_1x_world_report_in_a_browser() {
     let own = finding_ids(all.iter().filter(|x| sa_of(x) == format!("{ns}/{sa}")).cloned());
     assert_eq!(s.all_row_ids().into_iter().collect::<BTreeSet<_>>(), own);
     s.screenshot("world-1x-service-account");
+    // Pages of ServiceAccounts spread over the list, one with a path to cluster-admin, and the who-can view.
+    let details = data["serviceAccountDetails"].as_array().unwrap();
+    assert_eq!(details.len(), rows.len());
+    for i in (0..details.len()).step_by(details.len() / 9) {
+        check_service_account_details(&s, &data, i);
+    }
+    let with_path = details.iter().position(|d| d["pathToClusterAdmin"]["length"].as_u64().is_some_and(|n| n > 0));
+    check_service_account_details(&s, &data, with_path.expect("some ServiceAccount of the 1x world has a path"));
+    s.screenshot("world-1x-service-account-path");
+    check_who_can(&s, &data);
+    s.screenshot("world-1x-who-can");
     s.assert_clean();
 }

@@ -105,6 +105,19 @@ pub fn prepare_loaded<'a>(loaded: &'a Loaded, privileged: Option<Vec<String>>, s
     audit::prepare(&loaded.cluster, &options(loaded, privileged, selection))
 }
 
+/// The audit of a selection and the shortest path to cluster-admin of each ServiceAccount it shows that has one,
+/// from one search (dropped before the audit's facts are built, as in [`audit::prepare`]).
+pub fn prepare_with_paths<'a>(loaded: &'a Loaded, selection: &Selection) -> (Audit<'a>, Vec<crate::paths::Path>) {
+    use crate::paths::{DEFAULT_MAX_STEPS, Search, Target};
+    let options = options(loaded, None, selection);
+    let starts = audit::shown_service_accounts(&loaded.cluster, &options);
+    let (steps, paths) = {
+        let search = Search::new(&loaded.cluster, Target::ClusterAdmin, &starts, DEFAULT_MAX_STEPS);
+        (search.steps(), search.shortest_paths(&starts))
+    };
+    (audit::prepare_with_steps(&loaded.cluster, &options, steps, None), paths)
+}
+
 /// The audit of a selection with every finding collected.
 pub fn audit_loaded(loaded: &Loaded, privileged: Option<Vec<String>>, selection: &Selection) -> AuditReport {
     prepare_loaded(loaded, privileged, selection).report()

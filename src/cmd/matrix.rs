@@ -479,3 +479,69 @@ fn run_for_resource(
 fn key_resource(key: &(String, String, String, bool)) -> String {
     if key.2.is_empty() { key.1.clone() } else { format!("{}/{}", key.1, key.2) }
 }
+
+/// The rows and verbs of the report's matrices: every resource of the catalogue with its connect, token, scale and
+/// status subresources, the special verbs' targets, and every verb `matrix --verbs all` shows.
+pub struct MatrixLayout {
+    pub verbs: Vec<String>,
+    keys: Vec<(String, String, String, bool)>,
+}
+
+/// One row of a report matrix: one letter per verb of the layout.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LetterRow {
+    pub group: String,
+    /// `pods`, or `pods/exec` for a subresource.
+    pub resource: String,
+    /// Per verb: `c` cluster-wide, `n` in some namespaces (its RoleBindings'), `s` only for some names, `-` not
+    /// allowed, `.` the verb does not apply to the row.
+    pub cells: String,
+}
+
+impl MatrixLayout {
+    pub fn new(loaded: &Loaded) -> Self {
+        MatrixLayout {
+            verbs: STANDARD_VERBS.iter().chain(SPECIAL_VERBS).map(|s| s.to_string()).collect(),
+            keys: row_keys(loaded, true, true),
+        }
+    }
+
+    /// The rows where `rules` allow some verb somewhere. A row no rule can touch (by group and resource) is skipped
+    /// before its cells are computed: most identities hold a few rules and the layout has a hundred rows.
+    pub fn allowed_rows(&self, rules: &IdentityRules) -> Vec<LetterRow> {
+        use crate::rbac::rules::{api_group_matches, resource_matches};
+        let mut out = Vec::new();
+        for (group, resource, sub, namespaced) in &self.keys {
+            let touched = rules.is_superuser()
+                || rules.all().any(|m| api_group_matches(m.rule, group) && resource_matches(m.rule, resource, sub));
+            if !touched {
+                continue;
+            }
+            let cells: String = self
+                .verbs
+                .iter()
+                .map(|verb| {
+                    if !applies(verb, group, resource, sub) {
+                        return '.';
+                    }
+                    let a = rules.access(verb, group, resource, sub, *namespaced);
+                    if a.cluster {
+                        'c'
+                    } else if !a.namespaces.is_empty() {
+                        'n'
+                    } else if !a.names.is_empty() {
+                        's'
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            if cells.contains(['c', 'n', 's']) {
+                let resource = if sub.is_empty() { resource.clone() } else { format!("{resource}/{sub}") };
+                out.push(LetterRow { group: group.clone(), resource, cells });
+            }
+        }
+        out
+    }
+}

@@ -22,19 +22,28 @@ use serde_json::Value;
 const PAGE: &str = include_str!("report.html");
 const MARKER: &str = "__REPORT_DATA__";
 
-/// The report page: `header` as plain JSON, `findings` and `service_accounts` packed.
-pub fn html<H: Serialize, F: Serialize, S: Serialize>(
-    header: &H,
-    findings: &[F],
-    service_accounts: &[S],
-) -> Result<String> {
+/// One named list of the page's data, packed value by value.
+pub struct List<'a> {
+    name: &'static str,
+    values: Box<dyn Iterator<Item = serde_json::Result<Value>> + 'a>,
+}
+
+/// The list `name` of `items`: each item becomes a JSON value only as it is packed, so the whole list never exists
+/// twice.
+pub fn list<'a, T: Serialize>(name: &'static str, items: &'a [T]) -> List<'a> {
+    List { name, values: Box::new(items.iter().map(serde_json::to_value)) }
+}
+
+/// The report page: `header` as plain JSON, every list packed.
+pub fn html<H: Serialize>(header: &H, lists: Vec<List>) -> Result<String> {
     let mut packer = Packer::default();
-    let findings = findings.iter().map(|f| Ok(packer.pack(serde_json::to_value(f)?))).collect::<Result<Vec<_>>>()?;
-    let rows =
-        service_accounts.iter().map(|r| Ok(packer.pack(serde_json::to_value(r)?))).collect::<Result<Vec<_>>>()?;
-    let json = script_json(
-        &packer.finish(&serde_json::to_string(header)?, &[("findings", &findings), ("serviceAccounts", &rows)]),
-    );
+    let mut packed: Vec<(&str, Vec<Item>)> = Vec::new();
+    for l in lists {
+        let items = l.values.map(|v| Ok(packer.pack(v?))).collect::<Result<Vec<_>>>()?;
+        packed.push((l.name, items));
+    }
+    let lists: Vec<(&str, &[Item])> = packed.iter().map(|(n, items)| (*n, items.as_slice())).collect();
+    let json = script_json(&packer.finish(&serde_json::to_string(header)?, &lists));
     let (head, tail) = PAGE.split_once(MARKER).expect("report.html holds the data marker once");
     let mut page = String::with_capacity(PAGE.len() + json.len());
     page.push_str(head);
@@ -271,8 +280,12 @@ mod tests {
     #[test]
     fn hostile_text_stays_data() {
         let hostile = "</script><script>alert(1)</script><!-- & \u{2028}\"'";
-        let page =
-            html(&serde_json::json!({ "name": hostile }), &[hostile], &[serde_json::json!({ "n": hostile })]).unwrap();
+        let rows = [serde_json::json!({ "n": hostile })];
+        let page = html(
+            &serde_json::json!({ "name": hostile }),
+            vec![list("findings", &[hostile]), list("serviceAccounts", &rows)],
+        )
+        .unwrap();
         let start = page.find("id=\"report-data\"").unwrap();
         let data = &page[start..];
         let body = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];

@@ -149,11 +149,11 @@ impl Session {
         r.value.unwrap_or(Value::Null)
     }
 
-    /// The ids of the rows of the page's (first) table, after showing every row.
+    /// The ids of the rows of the page's tables that have one, after showing every row.
     pub fn all_row_ids(&self) -> Vec<String> {
         let js = "(() => { const b = [...document.querySelectorAll('main button')].find(x => x.textContent === \
                   'Show more'); let n = 0; while (b && !b.hidden && n++ < 10000) b.click(); \
-                  return JSON.stringify([...document.querySelectorAll('main tbody tr')].map(tr => tr.id)); })()";
+                  return JSON.stringify([...document.querySelectorAll('main tbody tr')].map(tr => tr.id).filter(id => id)); })()";
         serde_json::from_str(self.eval(js).as_str().unwrap()).unwrap()
     }
 
