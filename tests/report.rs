@@ -139,8 +139,19 @@ fn check_who_can(s: &Session, data: &Value) {
     s.all_row_ids();
     let detail = text_of(s, &format!("who-can/{id}"));
     assert!(detail.contains(q["command"].as_str().unwrap()), "{detail}");
+    let rows: BTreeSet<String> = s
+        .eval(&format!(
+            "JSON.stringify([...document.getElementById({}).querySelectorAll('tbody tr')].map(tr => \
+             tr.children[0].textContent + '/' + tr.children[1].textContent))",
+            Value::String(format!("who-can/{id}"))
+        ))
+        .as_str()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .unwrap();
     for sa in q["serviceAccounts"].as_array().unwrap() {
-        assert!(detail.contains(sa["name"].as_str().unwrap()), "{id}: {sa} listed");
+        let missing = if sa["exists"] == true { "" } else { " (missing)" };
+        let row = format!("{}/{}{missing}", sa["namespace"].as_str().unwrap(), sa["name"].as_str().unwrap());
+        assert!(rows.contains(&row), "{id}: {row} listed");
     }
     for subject in q["subjects"].as_array().unwrap() {
         assert!(detail.contains(subject["name"].as_str().unwrap()), "{id}: {subject} listed");

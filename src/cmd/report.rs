@@ -16,7 +16,7 @@ use crate::cmd::audit::{Selection, load, prepare_with_paths};
 use crate::cmd::list::{Row, rows_with_findings};
 use crate::cmd::matrix::{LetterRow, MatrixLayout};
 use crate::model::{BindingId, Cluster, ObjectRef};
-use crate::output;
+use crate::output::report::Page;
 use crate::paths::Path;
 use crate::rbac::access::IdentityRules;
 use crate::rbac::{self, UserInfo, WhoCanScope};
@@ -204,22 +204,25 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let loaded = load(connection, runtime)?;
-    let data = data(&loaded, connection, args.all_namespaces);
     let text = match args.output {
         ReportOutput::Html => {
-            use output::report::list;
-            output::report::html(
-                &data.header,
-                vec![
-                    list("findings", &data.findings),
-                    list("serviceAccounts", &data.service_accounts),
-                    list("serviceAccountDetails", &data.service_account_details),
-                    list("groupBindings", &data.group_bindings),
-                    list("riskyRequests", &data.risky_requests),
-                ],
-            )?
+            // The findings and rows are packed while the ServiceAccounts' details are computed.
+            let (data, page) = data(&loaded, connection, args.all_namespaces, |findings, rows| {
+                let mut page = Page::default();
+                page.add("findings", findings)?;
+                page.add("serviceAccounts", rows)?;
+                anyhow::Ok(page)
+            });
+            let mut page = page?;
+            page.add("serviceAccountDetails", &data.service_account_details)?;
+            page.add("groupBindings", &data.group_bindings)?;
+            page.add("riskyRequests", &data.risky_requests)?;
+            page.html(&data.header)?
         }
-        ReportOutput::Json => serde_json::to_string_pretty(&data)? + "\n",
+        ReportOutput::Json => {
+            let (data, ()) = data(&loaded, connection, args.all_namespaces, |_, _| ());
+            serde_json::to_string_pretty(&data)? + "\n"
+        }
     };
     match &args.output_file {
         Some(path) => std::fs::write(path, text)
@@ -229,7 +232,14 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) -> ReportData {
+/// The report's data, and what `alongside` makes of its findings and rows while the ServiceAccounts' details and
+/// the risky requests are computed.
+fn data<R: Send>(
+    loaded: &Loaded,
+    connection: &ConnectionSettings,
+    all_namespaces: bool,
+    alongside: impl FnOnce(&[Finding], &[Row]) -> R + Send,
+) -> (ReportData, R) {
     let selection = if all_namespaces { Selection::All } else { Selection::Namespace(loaded.namespace.clone()) };
     let (audit, paths) = prepare_with_paths(loaded, &selection);
     let findings: Vec<Finding> = audit.findings().collect();
@@ -237,8 +247,13 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
     let namespace = (!all_namespaces).then_some(loaded.namespace.as_str());
     let (service_accounts, _) = rows_with_findings(loaded, namespace, findings.iter());
     let layout = MatrixLayout::new(loaded);
-    let (service_account_details, group_bindings) = details(&loaded.cluster, &layout, &service_accounts, paths);
-    let risky_requests = risky_requests(loaded, namespace);
+    let (made, ((service_account_details, group_bindings), risky_requests)) = rayon::join(
+        || alongside(&findings, &service_accounts),
+        || {
+            let details = details(&loaded.cluster, &layout, &service_accounts, paths);
+            (details, risky_requests(loaded, namespace))
+        },
+    );
     let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut by_namespace: BTreeMap<String, usize> = BTreeMap::new();
     for f in &findings {
@@ -281,7 +296,9 @@ fn data(loaded: &Loaded, connection: &ConnectionSettings, all_namespaces: bool) 
         counts,
         matrix_verbs: layout.verbs.clone(),
     };
-    ReportData { header, findings, service_accounts, service_account_details, group_bindings, risky_requests }
+    let data =
+        ReportData { header, findings, service_accounts, service_account_details, group_bindings, risky_requests };
+    (data, made)
 }
 
 fn edge(cluster: &Cluster, id: BindingId, how: &'static str) -> BindingEdge {

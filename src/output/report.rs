@@ -10,9 +10,10 @@
 //! exactly the values `report -o json` prints.
 
 use std::fmt::Write as _;
-use std::rc::Rc;
+use std::hash::BuildHasher;
 
-use hashbrown::HashMap;
+use hashbrown::hash_table::Entry;
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
 use anyhow::Result;
 use serde::Serialize;
@@ -22,34 +23,33 @@ use serde_json::Value;
 const PAGE: &str = include_str!("report.html");
 const MARKER: &str = "__REPORT_DATA__";
 
-/// One named list of the page's data, packed value by value.
-pub struct List<'a> {
-    name: &'static str,
-    values: Box<dyn Iterator<Item = serde_json::Result<Value>> + 'a>,
+/// The page being packed: lists are added one by one (a caller may add some while it computes the others), then
+/// [`Page::html`] writes the page.
+#[derive(Default)]
+pub struct Page {
+    packer: Packer,
+    lists: Vec<(&'static str, Vec<Item>)>,
 }
 
-/// The list `name` of `items`: each item becomes a JSON value only as it is packed, so the whole list never exists
-/// twice.
-pub fn list<'a, T: Serialize>(name: &'static str, items: &'a [T]) -> List<'a> {
-    List { name, values: Box::new(items.iter().map(serde_json::to_value)) }
-}
-
-/// The report page: `header` as plain JSON, every list packed.
-pub fn html<H: Serialize>(header: &H, lists: Vec<List>) -> Result<String> {
-    let mut packer = Packer::default();
-    let mut packed: Vec<(&str, Vec<Item>)> = Vec::new();
-    for l in lists {
-        let items = l.values.map(|v| Ok(packer.pack(v?))).collect::<Result<Vec<_>>>()?;
-        packed.push((l.name, items));
+impl Page {
+    /// Packs the list `name` of `items`; each item becomes a JSON value only as it is packed.
+    pub fn add<T: Serialize>(&mut self, name: &'static str, items: &[T]) -> Result<()> {
+        let packed = items.iter().map(|i| Ok(self.packer.pack(serde_json::to_value(i)?))).collect::<Result<_>>()?;
+        self.lists.push((name, packed));
+        Ok(())
     }
-    let lists: Vec<(&str, &[Item])> = packed.iter().map(|(n, items)| (*n, items.as_slice())).collect();
-    let json = script_json(&packer.finish(&serde_json::to_string(header)?, &lists));
-    let (head, tail) = PAGE.split_once(MARKER).expect("report.html holds the data marker once");
-    let mut page = String::with_capacity(PAGE.len() + json.len());
-    page.push_str(head);
-    page.push_str(&json);
-    page.push_str(tail);
-    Ok(page)
+
+    /// The report page: `header` as plain JSON beside the packed lists.
+    pub fn html<H: Serialize>(self, header: &H) -> Result<String> {
+        let lists: Vec<(&str, &[Item])> = self.lists.iter().map(|(n, items)| (*n, items.as_slice())).collect();
+        let json = script_json(&self.packer.finish(&serde_json::to_string(header)?, &lists));
+        let (head, tail) = PAGE.split_once(MARKER).expect("report.html holds the data marker once");
+        let mut page = String::with_capacity(PAGE.len() + json.len());
+        page.push_str(head);
+        page.push_str(&json);
+        page.push_str(tail);
+        Ok(page)
+    }
 }
 
 /// A packed value: a scalar's number (even) or a compound value's number (odd).
@@ -79,8 +79,10 @@ struct Packer {
     key_ids: HashMap<String, u32>,
     shape_ids: HashMap<Vec<u32>, u32>,
     shapes: Vec<Vec<String>>,
-    node_ids: HashMap<Rc<Node>, u32>,
-    nodes: Vec<Rc<Node>>,
+    /// Node numbers, found by the node's content (hashed with `hasher`).
+    node_ids: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    nodes: Vec<Node>,
 }
 
 impl Packer {
@@ -141,13 +143,19 @@ impl Packer {
 
     fn node(&mut self, shape: u32, items: Vec<Item>) -> Item {
         let node = Node { shape, items };
-        let id = match self.node_ids.get(&node) {
-            Some(&id) => id,
-            None => {
-                let id = self.nodes.len() as u32;
-                let node = Rc::new(node);
-                self.nodes.push(node.clone());
-                self.node_ids.insert(node, id);
+        let hasher = &self.hasher;
+        let nodes = &self.nodes;
+        let entry = self.node_ids.entry(
+            hasher.hash_one(&node),
+            |&id| nodes[id as usize] == node,
+            |&id| hasher.hash_one(&nodes[id as usize]),
+        );
+        let id = match entry {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let id = nodes.len() as u32;
+                e.insert(id);
+                self.nodes.push(node);
                 id
             }
         };
@@ -156,7 +164,7 @@ impl Packer {
 
     /// The packed text of `lists` (each a list of packed values) with `header` (JSON text) beside them.
     fn finish(self, header: &str, lists: &[(&str, &[Item])]) -> String {
-        let nodes: Vec<&Node> = self.nodes.iter().map(|n| &**n).collect();
+        let nodes: Vec<&Node> = self.nodes.iter().collect();
         // How often each node is written: a node inside a shared node counts once, however often that one is used.
         let mut uses = vec![0u32; nodes.len()];
         fn count(item: Item, nodes: &[&Node], uses: &mut [u32]) {
@@ -280,12 +288,10 @@ mod tests {
     #[test]
     fn hostile_text_stays_data() {
         let hostile = "</script><script>alert(1)</script><!-- & \u{2028}\"'";
-        let rows = [serde_json::json!({ "n": hostile })];
-        let page = html(
-            &serde_json::json!({ "name": hostile }),
-            vec![list("findings", &[hostile]), list("serviceAccounts", &rows)],
-        )
-        .unwrap();
+        let mut page = Page::default();
+        page.add("findings", &[hostile]).unwrap();
+        page.add("serviceAccounts", &[serde_json::json!({ "n": hostile })]).unwrap();
+        let page = page.html(&serde_json::json!({ "name": hostile })).unwrap();
         let start = page.find("id=\"report-data\"").unwrap();
         let data = &page[start..];
         let body = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];

@@ -755,10 +755,13 @@ impl<'a> Search<'a> {
     /// The shortest path of each of `of` (starts of this search) that reaches the target, in the order given.
     pub fn shortest_paths(&self, of: &[(String, String)]) -> Vec<Path> {
         let ids: HashMap<&(String, String), usize> = self.starts.iter().map(|(sa, id)| (sa, *id)).collect();
-        of.iter()
-            .filter_map(|sa| ids.get(sa).copied())
-            .filter(|&id| self.reaches(id).is_some())
-            .filter_map(|id| self.graph.shortest_path(id, &self.dist).map(|p| (id, p)))
+        let reaching: Vec<usize> =
+            of.iter().filter_map(|sa| ids.get(sa).copied()).filter(|&id| self.reaches(id).is_some()).collect();
+        // In parallel: a report asks for thousands, and each step authorizes its preconditions again.
+        use rayon::prelude::*;
+        reaching
+            .par_iter()
+            .filter_map(|&id| self.graph.shortest_path(id, &self.dist).map(|p| (id, p)))
             .map(|(id, p)| {
                 let steps = self.graph.steps_of(&p);
                 Path { from: self.graph.state(id).identity.clone(), length: steps.len(), steps }
