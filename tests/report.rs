@@ -105,6 +105,11 @@ fn check_service_account_details(s: &Session, data: &Value, index: usize) {
         let of = data["groupBindings"].as_array().unwrap().iter().find(|x| x["group"] == *g).unwrap();
         edges.extend(of["bindings"].as_array().unwrap());
     }
+    // Each binding once, however many ways it reaches the ServiceAccount: as many as its list row counts.
+    let distinct: BTreeSet<String> = edges.iter().map(|e| ref_text(&e["binding"])).collect();
+    let counted = data["serviceAccounts"][index]["bindings"].as_u64().unwrap() as usize;
+    assert_eq!(distinct.len(), counted, "{ns}/{name}: its bindings are those its row counts");
+    assert!(bindings.starts_with(&format!("Bindings ({counted}:")), "{bindings}");
     for e in &edges {
         assert!(bindings.contains(&ref_text(&e["binding"])), "{ns}/{name}: {} listed", e["binding"]);
         assert!(bindings.contains(&ref_text(&e["role"])), "{ns}/{name}: {} listed", e["role"]);
