@@ -242,6 +242,46 @@ fn the_binary_live_audit_list_and_token_inspect() {
     let html = std::fs::read_to_string(page.path()).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("builder-edit"), "the page embeds the findings' chains");
+    // builder's page: its RoleBinding, and every cell of its matrix as the API server answers it in the namespace
+    // (`n`: allowed there, not cluster-wide; `-`: denied there).
+    let rows = r["serviceAccounts"].as_array().unwrap();
+    let at = rows.iter().position(|x| x["name"] == "builder").unwrap();
+    let d = &r["serviceAccountDetails"][at];
+    assert_eq!(d["name"], "builder");
+    assert!(d["bindings"].as_array().unwrap().iter().any(|b| b["binding"]["name"] == "builder-edit"
+        && b["role"]["name"] == "edit"
+        && b["how"] == "directly"
+        && b["scope"] == ns.as_str()));
+    let verbs: Vec<&str> = r["matrixVerbs"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let rt = runtime();
+    let client = rt.block_on(c.client());
+    let mut cells = Vec::new();
+    for row in d["matrix"].as_array().unwrap() {
+        let (resource, sub) =
+            row["resource"].as_str().unwrap().split_once('/').unwrap_or((row["resource"].as_str().unwrap(), ""));
+        for (verb, letter) in verbs.iter().zip(row["cells"].as_str().unwrap().chars()) {
+            if letter == 'n' || letter == '-' {
+                let attrs = json!({"verb": verb, "group": row["group"], "resource": resource, "subresource": sub,
+                    "namespace": ns});
+                cells.push((format!("{verb} {}", row["resource"]), letter, attrs));
+            }
+        }
+    }
+    let reviews = cells.iter().map(|(_, _, a)| sa_review(&ns, "builder", json!({"resourceAttributes": a}))).collect();
+    let answers = rt.block_on(support::review::allowed_all(&client, reviews));
+    for ((what, letter, _), allowed) in cells.iter().zip(&answers) {
+        assert_eq!(*letter == 'n', *allowed, "builder's matrix cell {what} ({letter}) in {ns}");
+    }
+    assert!(cells.len() > 100, "only {} cells checked", cells.len());
+    eprintln!("live_audit: {} cells of the report's matrix confirmed by SubjectAccessReview", cells.len());
+    let create_pods = r["riskyRequests"].as_array().unwrap().iter().find(|q| q["id"] == "create-pods").unwrap();
+    assert!(
+        create_pods["serviceAccounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == "builder" && x["namespace"] == ns.as_str() && x["scopes"] == json!([ns]))
+    );
 
     let v = run_json(c, &["list", "-n", &ns, "-o", "json"]);
     let rows = v["serviceAccounts"].as_array().unwrap();

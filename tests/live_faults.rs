@@ -180,6 +180,11 @@ fn forbidden_lists_name_the_missing_permission() {
     let (code, stdout, stderr) = run(&dir, &stub.url, &["who-can", "get", "pods"]);
     assert_one_line_error(code, &stdout, &stderr, "refused to list clusterroles.rbac.authorization.k8s.io");
     assert!(stderr.contains("cannot list resource \"clusterroles\""), "{stderr}");
+    // A report is refused, not written from what could be read.
+    let page = dir.path().join("report.html");
+    let (code, stdout, stderr) = run(&dir, &stub.url, &["report", "-A", "--output-file", page.to_str().unwrap()]);
+    assert_one_line_error(code, &stdout, &stderr, "refused to list clusterroles.rbac.authorization.k8s.io");
+    assert!(!page.exists(), "a page was written from partial data");
 }
 
 #[test]
@@ -277,6 +282,11 @@ fn unreachable_and_hanging_servers_fail_clearly() {
     let (code, stdout, stderr) = run(&dir, &hang.url, &["--request-timeout", "1s", "who-can", "get", "pods"]);
     assert_one_line_error(code, &stdout, &stderr, "list serviceaccounts");
     assert!(stderr.contains("timed out") || stderr.contains("imeout"), "{stderr}");
+    let page = dir.path().join("report.html");
+    let (code, stdout, stderr) =
+        run(&dir, &hang.url, &["--request-timeout", "1s", "report", "-A", "--output-file", page.to_str().unwrap()]);
+    assert_one_line_error(code, &stdout, &stderr, "list serviceaccounts");
+    assert!(!page.exists(), "a page was written after a timeout");
 }
 
 #[test]
