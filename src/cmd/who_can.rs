@@ -30,6 +30,10 @@ struct WhoCanReport<'a> {
 
 pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
     let req = &args.request;
+    // `who-can assume arn:aws:iam::...:role/NAME` asks the cloud half: no RBAC resource is named like an ARN.
+    if req.verb == "assume" && req.resource.starts_with("arn:aws") {
+        return run_assume(args, loaded, out);
+    }
     let parsed = parse_request(&req.verb, &req.resource, req.name.as_deref(), &req.flags, loaded)?;
     // A resource of unknown scope may be namespaced: -A looks in every namespace.
     let scope = if req.flags.all_namespaces && parsed.namespaced != Some(false) {
@@ -160,4 +164,53 @@ fn subject_name(g: &Grant) -> String {
     } else {
         format!("{}/{}", g.subject.namespace, g.subject.name)
     }
+}
+
+fn run_assume(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
+    let answer = crate::identity::aws::who_can_assume(&loaded.cluster, &args.request.resource)?;
+    match args.request.flags.output {
+        Some(OutputFormat::Json) => output::write_json(out, &answer)?,
+        Some(OutputFormat::Yaml) => output::write_yaml(out, &answer)?,
+        _ => {
+            writeln!(out, "{}\n", heading(&format!("ServiceAccounts that can assume {}", answer.role)))?;
+            writeln!(
+                out,
+                "{}",
+                dim(&format!("OIDC issuer {}; tokens with audience sts.amazonaws.com", answer.issuer))
+            )?;
+            if answer.admits_any_service_account {
+                writeln!(
+                    out,
+                    "{}",
+                    warn(
+                        "the trust policy admits ServiceAccounts that do not exist yet: anyone who can create one \
+                          in a matching namespace can assume the role"
+                    )
+                )?;
+            }
+            let rows: Vec<Vec<String>> = answer
+                .service_accounts
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.namespace.clone(),
+                        a.name.clone(),
+                        if a.admitted { "yes".into() } else { "no (broken IRSA)".into() },
+                        if a.annotated { "yes".into() } else { "no".into() },
+                        a.reason.clone(),
+                    ]
+                })
+                .collect();
+            if rows.is_empty() {
+                writeln!(out, "No ServiceAccount of the input can assume it.")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}",
+                    output::table(&["NAMESPACE", "SERVICEACCOUNT", "TRUST ADMITS", "ANNOTATED", "WHY"], rows)
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,58 +4,17 @@
 //! every condition holds for the token's `sub`, `aud` and `amr`; an explicit Deny that matches wins over every
 //! Allow. The operators and the rule for absent keys are those of the IAM documentation (Condition operators:
 //! "if the key is not present, the condition is false; for negated operators it is true; `...IfExists` is true").
-//!
-//! Input: the JSON of `aws iam get-role` (`{"Role": {...}}`) or `aws iam list-roles` (`{"Roles": [...]}`); a
-//! trust policy may be an object or, as the raw API returns it, URL-encoded JSON text.
+//! The roles are read by `model::cloud`.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use serde_json::Value;
+
+pub use crate::model::cloud::{Condition, Effect, IamRole, Statement, roles_of};
 
 /// The action a projected ServiceAccount token is exchanged with.
 pub const WEB_IDENTITY_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 /// The audience the EKS Pod Identity webhook puts in the tokens it projects (IRSA).
 pub const STS_AUDIENCE: &str = "sts.amazonaws.com";
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IamRole {
-    pub arn: String,
-    pub name: String,
-    pub trust: Vec<Statement>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Statement {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
-    pub effect: Effect,
-    /// `Principal: "*"` (or `{"AWS": "*"}`): anyone, federated tokens included.
-    pub any_principal: bool,
-    pub federated: Vec<String>,
-    /// Patterns of `Action` (`*` and `?` wildcards, case-insensitive); empty with `NotAction`.
-    pub actions: Vec<String>,
-    /// `NotAction`: the statement covers every action but these.
-    pub not_actions: Vec<String>,
-    pub conditions: Vec<Condition>,
-}
-
-/// One operator on one key, with its values (any one of them may match).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Condition {
-    /// As written, e.g. `ForAnyValue:StringLike`.
-    pub operator: String,
-    pub key: String,
-    pub values: Vec<String>,
-}
 
 /// The claims of a projected token that a trust policy can test.
 #[derive(Debug, Clone)]
@@ -240,111 +199,79 @@ impl IamRole {
     }
 }
 
-fn strings(v: Option<&Value>) -> Result<Vec<String>> {
-    match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(vec![s.clone()]),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => Ok(s.clone()),
-                Value::Bool(b) => Ok(b.to_string()),
-                Value::Number(n) => Ok(n.to_string()),
-                other => Err(anyhow!("expected a string, found {other}")),
-            })
-            .collect(),
-        Some(Value::Bool(b)) => Ok(vec![b.to_string()]),
-        Some(Value::Number(n)) => Ok(vec![n.to_string()]),
-        Some(other) => bail!("expected a string or a list of strings, found {other}"),
-    }
+/// The annotation that tells the IRSA webhook which role a ServiceAccount's pods assume.
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+
+/// A ServiceAccount and what its token may do with one role.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assumer {
+    pub namespace: String,
+    pub name: String,
+    /// Its `eks.amazonaws.com/role-arn` annotation names the role.
+    pub annotated: bool,
+    /// The trust policy admits its token.
+    pub admitted: bool,
+    pub reason: String,
 }
 
-fn statement(v: &Value) -> Result<Statement> {
-    let effect = match v.get("Effect").and_then(Value::as_str) {
-        Some("Allow") => Effect::Allow,
-        Some("Deny") => Effect::Deny,
-        other => bail!("statement Effect must be Allow or Deny, found {other:?}"),
+/// `who-can assume ROLE-ARN`: the ServiceAccounts whose token the role's trust policy admits, and those annotated
+/// with the role that it does not admit (their pods get the role's ARN but `AssumeRoleWithWebIdentity` fails).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssumeAnswer {
+    pub role: String,
+    pub issuer: String,
+    /// Admitted, or annotated with the role, in namespace and name order.
+    pub service_accounts: Vec<Assumer>,
+    /// The trust policy also admits ServiceAccounts that do not exist (a wildcard): any one created later.
+    pub admits_any_service_account: bool,
+}
+
+/// A ServiceAccount no cluster has: when the trust admits it, the trust admits names not yet created.
+const PROBE: (&str, &str) = ("kubectl-sa-probe-7f3e", "kubectl-sa-probe-7f3e");
+
+pub fn who_can_assume(cluster: &crate::model::Cluster, arn: &str) -> Result<AssumeAnswer> {
+    let Some(role) = cluster.aws_roles.iter().find(|r| r.arn == arn) else {
+        let known = cluster.aws_roles.len();
+        bail!(
+            "role {arn} is not in the input ({known} IAM roles read): add the output of `aws iam get-role --role-name \
+             NAME` (or `aws iam list-roles`) with -f"
+        );
     };
-    if v.get("NotPrincipal").is_some() {
-        bail!("NotPrincipal in a trust policy is not evaluated");
-    }
-    let (any_principal, federated) = match v.get("Principal") {
-        Some(Value::String(s)) if s == "*" => (true, Vec::new()),
-        Some(Value::Object(p)) => {
-            let aws_any = strings(p.get("AWS"))?.iter().any(|a| a == "*");
-            (aws_any, strings(p.get("Federated"))?)
-        }
-        None => (false, Vec::new()),
-        Some(other) => bail!("unexpected Principal {other}"),
+    let Some(issuer) = &cluster.oidc_issuer else {
+        bail!(
+            "the cluster's OIDC issuer is unknown: add the output of `aws eks describe-cluster --name CLUSTER` with -f \
+             (trust policies name the issuer)"
+        );
     };
-    let mut conditions = Vec::new();
-    if let Some(c) = v.get("Condition") {
-        let ops = c.as_object().ok_or_else(|| anyhow!("Condition must be an object"))?;
-        for (operator, keys) in ops {
-            let keys = keys.as_object().ok_or_else(|| anyhow!("Condition {operator} must map keys to values"))?;
-            for (key, values) in keys {
-                conditions.push(Condition {
-                    operator: operator.clone(),
-                    key: key.clone(),
-                    values: strings(Some(values))?,
-                });
-            }
+    let mut service_accounts = Vec::new();
+    for ((ns, name), sa) in cluster.service_accounts.iter() {
+        let verdict = role.admits(&WebIdentity::service_account(issuer, ns, name))?;
+        let annotated = sa.annotations.get(ROLE_ARN_ANNOTATION).is_some_and(|a| a == arn);
+        if verdict.allowed || annotated {
+            service_accounts.push(Assumer {
+                namespace: ns.clone(),
+                name: name.clone(),
+                annotated,
+                admitted: verdict.allowed,
+                reason: verdict.reason,
+            });
         }
     }
-    Ok(Statement {
-        sid: v.get("Sid").and_then(Value::as_str).map(str::to_string),
-        effect,
-        any_principal,
-        federated,
-        actions: strings(v.get("Action"))?,
-        not_actions: strings(v.get("NotAction"))?,
-        conditions,
+    let probe = role.admits(&WebIdentity::service_account(issuer, PROBE.0, PROBE.1))?;
+    Ok(AssumeAnswer {
+        role: arn.to_string(),
+        issuer: issuer.clone(),
+        service_accounts,
+        admits_any_service_account: probe.allowed,
     })
-}
-
-/// A policy document: an object, or URL-encoded JSON text as IAM's API returns it.
-pub fn policy_document(v: &Value) -> Result<Vec<Statement>> {
-    let doc = match v {
-        Value::String(text) => {
-            let decoded =
-                percent_encoding::percent_decode_str(text).decode_utf8().context("trust policy is not UTF-8")?;
-            serde_json::from_str(&decoded).context("trust policy is not JSON")?
-        }
-        other => other.clone(),
-    };
-    match doc.get("Statement") {
-        Some(Value::Array(list)) => {
-            list.iter().enumerate().map(|(i, s)| statement(s).with_context(|| format!("Statement {i}"))).collect()
-        }
-        Some(s @ Value::Object(_)) => Ok(vec![statement(s)?]),
-        _ => bail!("policy document has no Statement"),
-    }
-}
-
-fn role(v: &Value) -> Result<IamRole> {
-    let arn = v.get("Arn").and_then(Value::as_str).ok_or_else(|| anyhow!("role without Arn"))?;
-    let name = v.get("RoleName").and_then(Value::as_str).unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
-    let trust = v
-        .get("AssumeRolePolicyDocument")
-        .ok_or_else(|| anyhow!("role {arn} has no AssumeRolePolicyDocument"))
-        .and_then(|d| policy_document(d).with_context(|| format!("role {arn}: trust policy")))?;
-    Ok(IamRole { arn: arn.to_string(), name: name.to_string(), trust })
-}
-
-/// The roles of `aws iam get-role` (`{"Role": ...}`) or `aws iam list-roles` (`{"Roles": [...]}`) output; `None`
-/// when the document is neither.
-pub fn roles_of(doc: &Value) -> Option<Result<Vec<IamRole>>> {
-    if let Some(r) = doc.get("Role") {
-        return Some(role(r).map(|r| vec![r]));
-    }
-    let list = doc.get("Roles")?.as_array()?;
-    Some(list.iter().map(role).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     const ISSUER: &str = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF";
 

@@ -3,6 +3,7 @@
 //! Both sources (live API server and snapshot files) produce the same [`ClusterBuilder`] input, so everything
 //! after fetching is shared.
 
+pub mod cloud;
 pub mod raw;
 pub mod request;
 
@@ -374,6 +375,10 @@ pub struct ClusterBuilder {
     pub skipped: BTreeMap<String, usize>,
     /// Namespaces looked up one by one and not found (a live load that reads only the namespace asked about).
     pub absent_namespaces: Vec<String>,
+    /// IAM roles read from cloud exports, with their trust policies.
+    pub aws_roles: Vec<cloud::IamRole>,
+    /// The EKS cluster's OIDC issuer (`aws eks describe-cluster`), when given.
+    pub oidc_issuer: Option<String>,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -393,6 +398,10 @@ pub struct Cluster {
     pub pods: Vec<Pod>,
     pub token_secrets: Vec<TokenSecret>,
     pub admission_objects: Vec<(String, serde_json::Value)>,
+    /// IAM roles read from cloud exports (`-f`), with their trust policies.
+    pub aws_roles: Vec<cloud::IamRole>,
+    /// The EKS cluster's OIDC issuer, from `aws eks describe-cluster` output.
+    pub oidc_issuer: Option<String>,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -593,6 +602,8 @@ impl ClusterBuilder {
             pods: self.pods,
             token_secrets: self.token_secrets,
             admission_objects: self.admission_objects,
+            aws_roles: self.aws_roles,
+            oidc_issuer: self.oidc_issuer,
             ..Default::default()
         };
         if !self.skipped.is_empty() {

@@ -222,4 +222,10 @@ pub struct RawAny {
     pub status: Option<serde_json::Value>,
     pub spec: Option<serde_json::Value>,
     pub webhooks: Option<serde_json::Value>,
+    // Cloud exports (no `kind`): `aws iam get-role`, `aws iam list-roles`, `aws eks describe-cluster`.
+    #[serde(rename = "Role")]
+    pub aws_role: Option<serde_json::Value>,
+    #[serde(rename = "Roles")]
+    pub aws_roles: Option<serde_json::Value>,
+    pub cluster: Option<serde_json::Value>,
 }

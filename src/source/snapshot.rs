@@ -223,6 +223,9 @@ fn yaml_documents(text: &str) -> Vec<(usize, &str)> {
 pub(super) fn add_document(doc: RawAny, list_kind: Option<&str>, builder: &mut ClusterBuilder) -> Result<()> {
     // Items of typed lists (RoleList, ...) carry no kind of their own.
     let kind = doc.kind.clone().or_else(|| list_kind.map(str::to_string)).unwrap_or_default();
+    if kind.is_empty() && add_cloud_export(&doc, builder)? {
+        return Ok(());
+    }
     if kind.is_empty() {
         bail!("document has no `kind`: not a Kubernetes object (expected output of `kubectl get -o yaml`)");
     }
@@ -234,6 +237,26 @@ pub(super) fn add_document(doc: RawAny, list_kind: Option<&str>, builder: &mut C
         return Ok(());
     }
     add_object(&kind, doc, builder).map_err(|e| anyhow!("{kind} {e:#}"))
+}
+
+/// A cloud export, recognised by its shape (they carry no `kind`); false when the document is not one.
+fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> {
+    use crate::model::cloud::{eks_issuer_of, roles_of};
+    let wrapped = match (&doc.aws_role, &doc.aws_roles, &doc.cluster) {
+        (Some(r), _, _) => serde_json::json!({ "Role": r }),
+        (_, Some(r), _) => serde_json::json!({ "Roles": r }),
+        (_, _, Some(c)) => serde_json::json!({ "cluster": c }),
+        _ => return Ok(false),
+    };
+    if let Some(roles) = roles_of(&wrapped) {
+        builder.aws_roles.extend(roles.context("IAM role export (aws iam get-role / list-roles)")?);
+        return Ok(true);
+    }
+    if let Some(issuer) = eks_issuer_of(&wrapped) {
+        builder.oidc_issuer = Some(issuer.context("EKS cluster export (aws eks describe-cluster)")?);
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// The kind of the items of a typed list (`RoleList` -> `Role`); `None` for a plain `List`.

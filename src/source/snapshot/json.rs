@@ -56,6 +56,10 @@ const OBJECT_FIELDS: &[&str] = &[
     "status",
     "spec",
     "webhooks",
+    // Cloud exports.
+    "Role",
+    "Roles",
+    "cluster",
 ];
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {

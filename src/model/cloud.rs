@@ -1,0 +1,163 @@
+//! Cloud exports read beside a cluster's objects: IAM roles with their trust policies (`aws iam get-role`,
+//! `aws iam list-roles`) and the EKS cluster's OIDC issuer (`aws eks describe-cluster`). Parsed here; evaluated by
+//! `identity::aws`. A trust policy may be an object or, as IAM's API returns it, URL-encoded JSON text.
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IamRole {
+    pub arn: String,
+    pub name: String,
+    pub trust: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Statement {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    pub effect: Effect,
+    /// `Principal: "*"` (or `{"AWS": "*"}`): anyone, federated tokens included.
+    pub any_principal: bool,
+    pub federated: Vec<String>,
+    /// Patterns of `Action` (`*` and `?` wildcards, case-insensitive); empty with `NotAction`.
+    pub actions: Vec<String>,
+    /// `NotAction`: the statement covers every action but these.
+    pub not_actions: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One operator on one key, with its values (any one of them may match).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    /// As written, e.g. `ForAnyValue:StringLike`.
+    pub operator: String,
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+fn strings(v: Option<&Value>) -> Result<Vec<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => Ok(s.clone()),
+                Value::Bool(b) => Ok(b.to_string()),
+                Value::Number(n) => Ok(n.to_string()),
+                other => Err(anyhow!("expected a string, found {other}")),
+            })
+            .collect(),
+        Some(Value::Bool(b)) => Ok(vec![b.to_string()]),
+        Some(Value::Number(n)) => Ok(vec![n.to_string()]),
+        Some(other) => bail!("expected a string or a list of strings, found {other}"),
+    }
+}
+
+fn statement(v: &Value) -> Result<Statement> {
+    let effect = match v.get("Effect").and_then(Value::as_str) {
+        Some("Allow") => Effect::Allow,
+        Some("Deny") => Effect::Deny,
+        other => bail!("statement Effect must be Allow or Deny, found {other:?}"),
+    };
+    if v.get("NotPrincipal").is_some() {
+        bail!("NotPrincipal in a trust policy is not evaluated");
+    }
+    let (any_principal, federated) = match v.get("Principal") {
+        Some(Value::String(s)) if s == "*" => (true, Vec::new()),
+        Some(Value::Object(p)) => {
+            let aws_any = strings(p.get("AWS"))?.iter().any(|a| a == "*");
+            (aws_any, strings(p.get("Federated"))?)
+        }
+        None => (false, Vec::new()),
+        Some(other) => bail!("unexpected Principal {other}"),
+    };
+    let mut conditions = Vec::new();
+    if let Some(c) = v.get("Condition") {
+        let ops = c.as_object().ok_or_else(|| anyhow!("Condition must be an object"))?;
+        for (operator, keys) in ops {
+            let keys = keys.as_object().ok_or_else(|| anyhow!("Condition {operator} must map keys to values"))?;
+            for (key, values) in keys {
+                conditions.push(Condition {
+                    operator: operator.clone(),
+                    key: key.clone(),
+                    values: strings(Some(values))?,
+                });
+            }
+        }
+    }
+    Ok(Statement {
+        sid: v.get("Sid").and_then(Value::as_str).map(str::to_string),
+        effect,
+        any_principal,
+        federated,
+        actions: strings(v.get("Action"))?,
+        not_actions: strings(v.get("NotAction"))?,
+        conditions,
+    })
+}
+
+/// A policy document: an object, or URL-encoded JSON text as IAM's API returns it.
+pub fn policy_document(v: &Value) -> Result<Vec<Statement>> {
+    let doc = match v {
+        Value::String(text) => {
+            let decoded =
+                percent_encoding::percent_decode_str(text).decode_utf8().context("trust policy is not UTF-8")?;
+            serde_json::from_str(&decoded).context("trust policy is not JSON")?
+        }
+        other => other.clone(),
+    };
+    match doc.get("Statement") {
+        Some(Value::Array(list)) => {
+            list.iter().enumerate().map(|(i, s)| statement(s).with_context(|| format!("Statement {i}"))).collect()
+        }
+        Some(s @ Value::Object(_)) => Ok(vec![statement(s)?]),
+        _ => bail!("policy document has no Statement"),
+    }
+}
+
+fn role(v: &Value) -> Result<IamRole> {
+    let arn = v.get("Arn").and_then(Value::as_str).ok_or_else(|| anyhow!("role without Arn"))?;
+    let name = v.get("RoleName").and_then(Value::as_str).unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
+    let trust = v
+        .get("AssumeRolePolicyDocument")
+        .ok_or_else(|| anyhow!("role {arn} has no AssumeRolePolicyDocument"))
+        .and_then(|d| policy_document(d).with_context(|| format!("role {arn}: trust policy")))?;
+    Ok(IamRole { arn: arn.to_string(), name: name.to_string(), trust })
+}
+
+/// The roles of `aws iam get-role` (`{"Role": ...}`) or `aws iam list-roles` (`{"Roles": [...]}`) output; `None`
+/// when the document is neither.
+pub fn roles_of(doc: &Value) -> Option<Result<Vec<IamRole>>> {
+    if let Some(r) = doc.get("Role") {
+        return Some(role(r).map(|r| vec![r]));
+    }
+    let list = doc.get("Roles")?.as_array()?;
+    Some(list.iter().map(role).collect())
+}
+
+/// The OIDC issuer of `aws eks describe-cluster` output (`{"cluster": {"identity": {"oidc": {"issuer"}}}}`); `None`
+/// when the document is not that output.
+pub fn eks_issuer_of(doc: &Value) -> Option<Result<String>> {
+    let cluster = doc.get("cluster")?.as_object()?;
+    cluster.get("arn")?;
+    Some(
+        cluster
+            .get("identity")
+            .and_then(|i| i.pointer("/oidc/issuer"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("EKS cluster description without identity.oidc.issuer")),
+    )
+}

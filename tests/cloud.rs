@@ -1,0 +1,126 @@
+//! `who-can assume ROLE-ARN`: IAM trust policies read from `aws iam` and `aws eks` exports beside the cluster's
+//! objects, evaluated for every ServiceAccount (the exact operator semantics are unit-tested in
+//! src/identity/aws.rs). Inputs are the shipped examples (examples/aws/) and fixtures (tests/fixtures/cloud/).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn ksa() -> Command {
+    let mut c = Command::cargo_bin("kubectl-sa").unwrap();
+    c.env("NO_COLOR", "1").env_remove("KUBECONFIG").current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const EKS: &str = "examples/aws/eks-cluster.json";
+
+fn assume(role: &str, inputs: &[&str]) -> Value {
+    let mut c = ksa();
+    c.args(["who-can", "assume", &format!("arn:aws:iam::111122223333:role/{role}"), "-o", "json"]);
+    for i in inputs {
+        c.args(["-f", i]);
+    }
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["serviceAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}/{}", s["namespace"].as_str().unwrap(), s["name"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_demo_roles_admit_exactly_their_service_accounts() {
+    let inputs = ["examples/demo-cluster.yaml", "examples/aws/iam-roles.json", EKS];
+    let api = assume("payments-api", &inputs);
+    assert_eq!(names(&api), ["payments/api"]);
+    assert_eq!(api["serviceAccounts"][0]["annotated"], true);
+    assert_eq!(api["serviceAccounts"][0]["admitted"], true);
+    assert_eq!(api["admitsAnyServiceAccount"], false);
+    assert_eq!(api["issuer"], "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE");
+
+    // `system:serviceaccount:*:*` without an audience condition: every ServiceAccount, and any created later.
+    let ci = assume("ci-artifacts", &inputs);
+    let demo_sas = ksa().args(["list", "-A", "-f", "examples/demo-cluster.yaml", "-o", "json"]).output().unwrap();
+    let demo_sas: Value = serde_json::from_slice(&demo_sas.stdout).unwrap();
+    let existing: Vec<String> = demo_sas["serviceAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["exists"] == true)
+        .map(|r| format!("{}/{}", r["namespace"].as_str().unwrap(), r["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names(&ci), existing);
+    assert_eq!(ci["admitsAnyServiceAccount"], true);
+
+    // `system:serviceaccount:monitoring:*`: that namespace only.
+    let logs = assume("monitoring-logs", &inputs);
+    assert_eq!(names(&logs), ["monitoring/log-shipper", "monitoring/prometheus"]);
+    assert_eq!(logs["admitsAnyServiceAccount"], false);
+}
+
+#[test]
+fn an_annotation_the_trust_does_not_admit_is_broken_irsa() {
+    let v =
+        assume("uploader", &["tests/fixtures/cloud/broken-irsa.yaml", "tests/fixtures/cloud/uploader-role.json", EKS]);
+    // The URL-encoded trust policy of `get-role` names medias/uploader; media/uploader carries the annotation.
+    assert_eq!(names(&v), ["media/uploader", "medias/uploader"]);
+    let media = &v["serviceAccounts"][0];
+    assert_eq!((media["annotated"].clone(), media["admitted"].clone()), (Value::Bool(true), Value::Bool(false)));
+    let medias = &v["serviceAccounts"][1];
+    assert_eq!((medias["annotated"].clone(), medias["admitted"].clone()), (Value::Bool(false), Value::Bool(true)));
+    let text = ksa()
+        .args(["who-can", "assume", "arn:aws:iam::111122223333:role/uploader"])
+        .args([
+            "-f",
+            "tests/fixtures/cloud/broken-irsa.yaml",
+            "-f",
+            "tests/fixtures/cloud/uploader-role.json",
+            "-f",
+            EKS,
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("no (broken IRSA)"), "{text}");
+}
+
+#[test]
+fn missing_inputs_and_malformed_exports_are_one_line_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["examples/demo-cluster.yaml", EKS], "is not in the input (0 IAM roles read)"),
+        (&["examples/demo-cluster.yaml", "examples/aws/iam-roles.json"], "the cluster's OIDC issuer is unknown"),
+        (
+            &["examples/demo-cluster.yaml", "tests/fixtures/cloud/role-without-trust.json", EKS],
+            "role-without-trust.json",
+        ),
+    ];
+    for (inputs, needle) in cases {
+        let mut c = ksa();
+        c.args(["who-can", "assume", "arn:aws:iam::111122223333:role/payments-api"]);
+        for i in *inputs {
+            c.args(["-f", i]);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{inputs:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(needle), "{inputs:?}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// `who-can assume` is only the cloud question for an ARN: `assume` on an RBAC resource is still an RBAC request.
+#[test]
+fn assume_on_a_resource_is_an_rbac_request() {
+    let out =
+        ksa().args(["who-can", "assume", "pods", "-f", "examples/demo-cluster.yaml", "-o", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["request"]["verb"], "assume");
+    assert_eq!(v["request"]["resource"], "pods");
+}
