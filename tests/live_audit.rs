@@ -306,5 +306,46 @@ fn the_binary_live_audit_list_and_token_inspect() {
     assert_eq!(v["rbac"]["source"], "cluster");
     assert_eq!(v["rbac"]["uidMatches"], true);
     assert!(v["rbac"]["findings"].as_array().unwrap().iter().any(|f| f["id"] == "SA-06"));
+
+    // IAM trust policies evaluated against the real claims of tokens the API server minted: the federated principal
+    // names this API server's issuer, the conditions test the token's own sub and aud.
+    let issuer = v["token"]["issuer"].as_str().unwrap().to_string();
+    let host = issuer.strip_prefix("https://").unwrap_or(&issuer).trim_end_matches('/').to_string();
+    let role = |name: &str, provider: &str, condition: Value| {
+        json!({"RoleName": name, "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{provider}")},
+                "Condition": condition}]}})
+    };
+    let sub = |name: &str| format!("system:serviceaccount:{ns}:{name}");
+    let roles = json!({"Roles": [
+        role("exact", &host, json!({"StringEquals": {format!("{host}:sub"): sub("builder"), format!("{host}:aud"): "sts.amazonaws.com"}})),
+        role("look-alike", &host, json!({"StringEquals": {format!("{host}:sub"): sub("builder2")}})),
+        role("namespace", &host, json!({"StringLike": {format!("{host}:sub"): format!("system:serviceaccount:{ns}:*")}})),
+        role("other-issuer", &format!("{host}x"), json!({"StringLike": {format!("{host}x:sub"): "*"}})),
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    let roles_file = dir.path().join("roles.json");
+    std::fs::write(&roles_file, roles.to_string()).unwrap();
+    let sa_file = dir.path().join("sa.yaml");
+    std::fs::write(&sa_file, c.kubectl_ok(&["get", "serviceaccount", "builder", "-n", &ns, "-o", "yaml"], None))
+        .unwrap();
+    let assumable = |token: &str| -> Vec<String> {
+        let out = c
+            .kubectl_sa()
+            .args(["token", "inspect", "-", "-o", "json", "-f", sa_file.to_str().unwrap(), "-f"])
+            .arg(&roles_file)
+            .write_stdin(token.to_string())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let roles = v["rbac"]["awsRoles"].as_array().cloned().unwrap_or_default();
+        roles.iter().map(|r| r["arn"].as_str().unwrap().rsplit('/').next().unwrap().to_string()).collect()
+    };
+    let sts = c.kubectl_ok(&["create", "token", "builder", "-n", &ns, "--audience", "sts.amazonaws.com"], None);
+    assert_eq!(assumable(&sts), ["exact", "namespace"], "a token with the STS audience");
+    assert_eq!(assumable(&token), ["namespace"], "a token with the API server's audience fails the aud condition");
     c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"], None);
 }

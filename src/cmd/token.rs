@@ -34,7 +34,17 @@ struct Rbac {
     #[serde(skip_serializing_if = "Option::is_none")]
     bindings: Option<usize>,
     findings: Vec<Finding>,
+    /// IAM roles of the inputs (`aws iam` exports) whose trust policy admits this token's own iss, sub and aud.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aws_roles: Vec<AssumableRole>,
     notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssumableRole {
+    arn: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -101,6 +111,7 @@ fn rbac_summary(
         uid_matches: None,
         bindings: None,
         findings: Vec::new(),
+        aws_roles: Vec::new(),
         notes: Vec::new(),
     };
     let Some(sa) = &t.service_account else {
@@ -189,6 +200,15 @@ fn rbac_summary(
         .into_iter()
         .filter(|f| f.service_account.namespace == sa.namespace && f.service_account.name == sa.name)
         .collect();
+    if let (false, Some(iss), Some(sub)) = (cluster.aws_roles.is_empty(), &t.issuer, &t.subject) {
+        let claims = crate::identity::aws::WebIdentity::from_claims(iss, sub, &t.audiences);
+        match crate::identity::aws::roles_admitting(&cluster.aws_roles, &claims) {
+            Ok(roles) => {
+                rbac.aws_roles = roles.into_iter().map(|(arn, reason)| AssumableRole { arn, reason }).collect();
+            }
+            Err(e) => rbac.notes.push(format!("IAM trust policies could not be evaluated: {e:#}")),
+        }
+    }
     rbac
 }
 
@@ -307,6 +327,9 @@ fn print(out: &mut dyn Write, r: &Report<'_>) -> Result<()> {
                     out,
                     "No risky permission from the catalogue (run `kubectl sa matrix` for everything it may do)."
                 )?;
+            }
+            for role in &rbac.aws_roles {
+                writeln!(out, "It can assume IAM role {} ({}).", role.arn, role.reason)?;
             }
         }
         _ => writeln!(out, "{}", heading("WHAT IT LETS ITS HOLDER DO: unknown"))?,

@@ -199,6 +199,25 @@ impl IamRole {
     }
 }
 
+impl WebIdentity {
+    /// A token's own claims: its issuer (with or without scheme), subject and audiences.
+    pub fn from_claims(issuer: &str, sub: &str, aud: &[String]) -> Self {
+        WebIdentity { issuer: issuer_host_path(issuer), sub: sub.to_string(), aud: aud.to_vec(), amr: Vec::new() }
+    }
+}
+
+/// The roles among `roles` whose trust policy admits this token, with the deciding statement's reason.
+pub fn roles_admitting(roles: &[IamRole], token: &WebIdentity) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for r in roles {
+        let v = r.admits(token)?;
+        if v.allowed {
+            out.push((r.arn.clone(), v.reason));
+        }
+    }
+    Ok(out)
+}
+
 /// The annotation that tells the IRSA webhook which role a ServiceAccount's pods assume.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
