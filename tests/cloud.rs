@@ -124,3 +124,51 @@ fn assume_on_a_resource_is_an_rbac_request() {
     assert_eq!(v["request"]["verb"], "assume");
     assert_eq!(v["request"]["resource"], "pods");
 }
+
+fn json_of(args: &[&str]) -> Value {
+    let out = ksa().args(args).args(["-o", "json"]).output().unwrap();
+    // explain exits 1 when the request is denied, as `kubectl auth can-i` does.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `list`, `explain` and `audit` show both planes: what the annotation says and what the trust policies admit.
+#[test]
+fn list_explain_and_audit_show_what_the_trust_admits() {
+    let broken = ["-f", "tests/fixtures/cloud/broken-irsa.yaml", "-f", "tests/fixtures/cloud/uploader-role.json"];
+    let with_issuer = [&broken[..], &["-f", EKS]].concat();
+    let rows = json_of(&[&["list", "-A"], &with_issuer[..]].concat());
+    let row =
+        |ns: &str| rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == ns).unwrap().clone();
+    let media = row("media");
+    assert!(media["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("broken IRSA")));
+    let medias = row("medias");
+    let ids = medias["cloudIdentities"].as_array().unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids[0]["identity"], "arn:aws:iam::111122223333:role/uploader");
+    assert!(ids[0]["source"].as_str().unwrap().contains("without any annotation"), "{ids:?}");
+    // Without the issuer the trust cannot be evaluated: only the annotation counts.
+    let rows = json_of(&[&["list", "-A"], &broken[..]].concat());
+    let medias = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == "medias").unwrap();
+    assert!(medias["cloudIdentities"].as_array().unwrap().is_empty());
+
+    let audit = json_of(&[&["audit", "-A"], &with_issuer[..]].concat());
+    let sa27: Vec<String> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "SA-27")
+        .map(|f| f["serviceAccount"]["namespace"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sa27, ["media", "medias"]);
+
+    let demo = ["-f", "examples/demo-cluster.yaml", "-f", "examples/aws/iam-roles.json", "-f", EKS];
+    let explain = json_of(&[&["explain", "payments:api", "get", "secrets", "-n", "payments"], &demo[..]].concat());
+    let ids: Vec<&str> = explain["authentication"]["cloudIdentities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["identity"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["arn:aws:iam::111122223333:role/payments-api", "arn:aws:iam::111122223333:role/ci-artifacts"]);
+}

@@ -118,7 +118,8 @@ pub fn analyse(
             ));
         }
     }
-    let cloud_identities = cloud_identities(sa, &pods, &mut warnings);
+    let mut cloud_identities = cloud_identities(sa, &pods, &mut warnings);
+    irsa_trust(cluster, namespace, name, &mut cloud_identities, &mut warnings);
     if name == "default" && !pods.is_empty() {
         warnings.push(format!(
             "{} pod(s) run as the namespace's default ServiceAccount: a shared identity (CIS 5.1.5)",
@@ -205,6 +206,54 @@ fn pod_token(p: &Pod, sa: Option<&ServiceAccount>) -> PodToken {
             .iter()
             .map(|(aud, exp)| ProjectedToken { audience: aud.clone().unwrap_or_default(), expiration_seconds: *exp })
             .collect(),
+    }
+}
+
+/// The cloud half of IRSA, when IAM roles and the cluster's issuer are among the inputs: the roles whose trust
+/// policy admits this ServiceAccount's IRSA token (with or without an annotation), and a warning for an annotation
+/// whose role does not admit it.
+fn irsa_trust(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    identities: &mut Vec<CloudIdentity>,
+    warnings: &mut Vec<String>,
+) {
+    use crate::identity::aws::{WebIdentity, roles_admitting};
+    let Some(issuer) = &cluster.oidc_issuer else { return };
+    if cluster.aws_roles.is_empty() {
+        return;
+    }
+    let token = WebIdentity::service_account(issuer, namespace, name);
+    let admitting = match roles_admitting(&cluster.aws_roles, &token) {
+        Ok(a) => a,
+        Err(e) => {
+            warnings.push(format!("IAM trust policies could not be evaluated: {e:#}"));
+            return;
+        }
+    };
+    for c in identities.iter_mut().filter(|c| c.provider == "aws-irsa") {
+        match admitting.iter().find(|(arn, _)| *arn == c.identity) {
+            Some((_, reason)) => c.source.push_str(&format!("; its trust policy admits the token ({reason})")),
+            None if cluster.aws_roles.iter().any(|r| r.arn == c.identity) => warnings.push(format!(
+                "broken IRSA: the trust policy of {} does not admit {namespace}/{name}; AssumeRoleWithWebIdentity \
+                 fails for its pods",
+                c.identity
+            )),
+            None => {}
+        }
+    }
+    for (arn, reason) in admitting {
+        if !identities.iter().any(|c| c.provider == "aws-irsa" && c.identity == arn) {
+            identities.push(CloudIdentity {
+                provider: "aws-irsa".into(),
+                identity: arn,
+                source: format!(
+                    "IAM trust policy ({reason}) admits its token without any annotation: a pod that projects a \
+                     token with audience sts.amazonaws.com can assume the role"
+                ),
+            });
+        }
     }
 }
 
