@@ -172,3 +172,54 @@ fn list_explain_and_audit_show_what_the_trust_admits() {
         .collect();
     assert_eq!(ids, ["arn:aws:iam::111122223333:role/payments-api", "arn:aws:iam::111122223333:role/ci-artifacts"]);
 }
+
+/// EKS Pod Identity: an association gives the role to its ServiceAccount's pods when the role's trust allows
+/// `pods.eks.amazonaws.com` both `sts:AssumeRole` and `sts:TagSession`; it overrides an IRSA annotation.
+#[test]
+fn pod_identity_associations_and_their_trust() {
+    let inputs = [
+        "examples/demo-cluster.yaml",
+        "examples/aws/iam-roles.json",
+        EKS,
+        "tests/fixtures/cloud/pod-identity-roles.json",
+        "tests/fixtures/cloud/pod-identity-worker.json",
+        "tests/fixtures/cloud/pod-identity-api.json",
+        "tests/fixtures/cloud/pod-identity-list.json",
+        "tests/fixtures/cloud/pod-identity-prometheus.json",
+    ];
+    let worker = assume("payments-worker", &inputs);
+    assert_eq!(names(&worker), ["payments/worker"]);
+    let w = &worker["serviceAccounts"][0];
+    assert_eq!((w["podIdentity"].clone(), w["podIdentityAdmitted"].clone()), (Value::Bool(true), Value::Bool(true)));
+    assert_eq!(w["admitted"], false, "no IRSA trust");
+    // Only sts:AssumeRole: the look-alike trust refuses Pod Identity.
+    let half = assume("reports-half", &inputs);
+    assert_eq!(half["serviceAccounts"][0]["podIdentityAdmitted"], false);
+    // A conditional trust is allowed with its condition keys named, not evaluated.
+    let conditional = assume("conditional", &inputs);
+    let reason = conditional["serviceAccounts"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("aws:SourceAccount") && reason.contains("not evaluated"), "{reason}");
+    // Another service's trust gives nobody anything.
+    assert!(names(&assume("ec2-only", &inputs)).is_empty());
+
+    let files: Vec<&str> = inputs.iter().flat_map(|i| ["-f", i]).collect();
+    let rows = json_of(&[&["list", "-A"], &files[..]].concat());
+    let row = |ns: &str, name: &str| {
+        rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == ns && r["name"] == name).unwrap()
+    };
+    let api = row("payments", "api");
+    let warnings: Vec<&str> = api["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(warnings.iter().any(|w| w.contains("takes precedence over the IRSA annotation")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("does not allow EKS Pod Identity")), "{warnings:?}");
+    // list-pod-identity-associations output has no role: the association is shown, its role unknown.
+    let frontend = row("web", "frontend");
+    let pi: Vec<&Value> = frontend["cloudIdentities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["provider"] == "aws-eks-pod-identity")
+        .collect();
+    assert_eq!(pi.len(), 1);
+    assert_eq!(pi[0]["identity"], "");
+    assert!(pi[0]["source"].as_str().unwrap().contains("describe-pod-identity-association"));
+}

@@ -172,7 +172,11 @@ fn run_assume(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result
         Some(OutputFormat::Json) => output::write_json(out, &answer)?,
         Some(OutputFormat::Yaml) => output::write_yaml(out, &answer)?,
         _ => {
-            writeln!(out, "{}\n", heading(&format!("ServiceAccounts that can assume {}", answer.role)))?;
+            writeln!(
+                out,
+                "{}\n",
+                heading(&format!("ServiceAccounts that can assume {} (or are configured to and cannot)", answer.role))
+            )?;
             writeln!(
                 out,
                 "{}",
@@ -195,8 +199,17 @@ fn run_assume(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result
                     vec![
                         a.namespace.clone(),
                         a.name.clone(),
-                        if a.admitted { "yes".into() } else { "no (broken IRSA)".into() },
+                        match (a.admitted, a.annotated) {
+                            (true, _) => "yes".into(),
+                            (false, true) => "no (broken IRSA)".into(),
+                            (false, false) => "no".into(),
+                        },
                         if a.annotated { "yes".into() } else { "no".into() },
+                        match a.pod_identity_admitted {
+                            None => "-".into(),
+                            Some(true) => "associated".into(),
+                            Some(false) => "associated (trust refuses)".into(),
+                        },
                         a.reason.clone(),
                     ]
                 })
@@ -207,7 +220,10 @@ fn run_assume(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result
                 writeln!(
                     out,
                     "{}",
-                    output::table(&["NAMESPACE", "SERVICEACCOUNT", "TRUST ADMITS", "ANNOTATED", "WHY"], rows)
+                    output::table(
+                        &["NAMESPACE", "SERVICEACCOUNT", "TRUST ADMITS", "ANNOTATED", "POD IDENTITY", "WHY"],
+                        rows
+                    )
                 )?;
             }
         }

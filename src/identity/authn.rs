@@ -220,6 +220,7 @@ fn irsa_trust(
     warnings: &mut Vec<String>,
 ) {
     use crate::identity::aws::{WebIdentity, roles_admitting};
+    pod_identity(cluster, namespace, name, identities, warnings);
     let Some(issuer) = &cluster.oidc_issuer else { return };
     if cluster.aws_roles.is_empty() {
         return;
@@ -254,6 +255,53 @@ fn irsa_trust(
                 ),
             });
         }
+    }
+}
+
+/// EKS Pod Identity associations of this ServiceAccount (from `aws eks` exports): the role they give its pods,
+/// whether the role's trust allows EKS Pod Identity, and an IRSA annotation they override.
+fn pod_identity(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    identities: &mut Vec<CloudIdentity>,
+    warnings: &mut Vec<String>,
+) {
+    for a in cluster.pod_identity_associations.iter().filter(|a| a.namespace == namespace && a.service_account == name)
+    {
+        let role = a.role_arn.clone().unwrap_or_default();
+        let mut source = format!("EKS Pod Identity association {}", a.association_id);
+        match cluster.aws_roles.iter().find(|r| Some(&r.arn) == a.role_arn.as_ref()) {
+            Some(r) => {
+                let v = r.admits_pod_identity();
+                if v.allowed {
+                    source.push_str(&format!("; its trust policy: {}", v.reason));
+                } else {
+                    warnings.push(format!(
+                        "the trust policy of {role} does not allow EKS Pod Identity ({}): the association's pods get no \
+                         credentials",
+                        v.reason
+                    ));
+                }
+            }
+            None if a.role_arn.is_none() => source.push_str(
+                " (its role is not in list-pod-identity-associations output: add describe-pod-identity-association)",
+            ),
+            None => {}
+        }
+        // The traces of a pod (agent credentials) say the same: one entry per role.
+        identities.retain(|c| !(c.provider == "aws-eks-pod-identity" && c.identity.is_empty()));
+        if let Some(annotated) = cluster
+            .service_account(namespace, name)
+            .and_then(|s| s.annotations.get(crate::identity::aws::ROLE_ARN_ANNOTATION))
+            .filter(|arn| a.role_arn.as_ref().is_some_and(|r| r != *arn))
+        {
+            warnings.push(format!(
+                "an EKS Pod Identity association gives its pods {role}, which takes precedence over the IRSA \
+                 annotation {annotated}"
+            ));
+        }
+        identities.push(CloudIdentity { provider: "aws-eks-pod-identity".into(), identity: role, source });
     }
 }
 

@@ -218,6 +218,53 @@ pub fn roles_admitting(roles: &[IamRole], token: &WebIdentity) -> Result<Vec<(St
     Ok(out)
 }
 
+/// The service principal EKS Pod Identity assumes roles as, and the actions its trust must allow.
+pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
+const POD_IDENTITY_ACTIONS: [&str; 2] = ["sts:AssumeRole", "sts:TagSession"];
+
+impl Statement {
+    fn covers(&self, action: &str) -> bool {
+        let a = action.to_ascii_lowercase();
+        let m = |p: &String| glob_matches(&p.to_ascii_lowercase(), &a);
+        if self.not_actions.is_empty() { self.actions.iter().any(m) } else { !self.not_actions.iter().any(m) }
+    }
+
+    fn names_pod_identity(&self) -> bool {
+        self.any_principal || self.services.iter().any(|s| s == POD_IDENTITY_SERVICE)
+    }
+}
+
+impl IamRole {
+    /// Whether EKS Pod Identity can assume the role: some Allow for `pods.eks.amazonaws.com` covering
+    /// `sts:AssumeRole` and `sts:TagSession`, and no unconditional Deny of it. Conditions of these statements test
+    /// keys EKS sets (`aws:SourceAccount`, `aws:SourceArn`, session tags) that the exports do not hold: they are named
+    /// in the reason, not evaluated.
+    pub fn admits_pod_identity(&self) -> Verdict {
+        let applies = |s: &Statement| s.names_pod_identity() && POD_IDENTITY_ACTIONS.iter().all(|a| s.covers(a));
+        if let Some(i) =
+            self.trust.iter().position(|s| s.effect == Effect::Deny && s.conditions.is_empty() && applies(s))
+        {
+            return Verdict { allowed: false, statement: Some(i), reason: format!("statement {i} denies it") };
+        }
+        match self.trust.iter().position(|s| s.effect == Effect::Allow && applies(s)) {
+            Some(i) => {
+                let keys: Vec<&str> = self.trust[i].conditions.iter().map(|c| c.key.as_str()).collect();
+                let reason = if keys.is_empty() {
+                    format!("statement {i} allows {POD_IDENTITY_SERVICE}")
+                } else {
+                    format!("statement {i} allows {POD_IDENTITY_SERVICE} if {} match (not evaluated)", keys.join(", "))
+                };
+                Verdict { allowed: true, statement: Some(i), reason }
+            }
+            None => Verdict {
+                allowed: false,
+                statement: None,
+                reason: format!("no statement allows {POD_IDENTITY_SERVICE} sts:AssumeRole and sts:TagSession"),
+            },
+        }
+    }
+}
+
 /// The annotation that tells the IRSA webhook which role a ServiceAccount's pods assume.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
@@ -229,8 +276,12 @@ pub struct Assumer {
     pub name: String,
     /// Its `eks.amazonaws.com/role-arn` annotation names the role.
     pub annotated: bool,
-    /// The trust policy admits its token.
+    /// The trust policy admits its IRSA token.
     pub admitted: bool,
+    /// An EKS Pod Identity association gives its pods the role (`podIdentityAdmitted`: the trust allows it).
+    pub pod_identity: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_identity_admitted: Option<bool>,
     pub reason: String,
 }
 
@@ -265,16 +316,27 @@ pub fn who_can_assume(cluster: &crate::model::Cluster, arn: &str) -> Result<Assu
         );
     };
     let mut service_accounts = Vec::new();
+    let pod_identity = role.admits_pod_identity();
     for ((ns, name), sa) in cluster.service_accounts.iter() {
         let verdict = role.admits(&WebIdentity::service_account(issuer, ns, name))?;
         let annotated = sa.annotations.get(ROLE_ARN_ANNOTATION).is_some_and(|a| a == arn);
-        if verdict.allowed || annotated {
+        let associated = cluster
+            .pod_identity_associations
+            .iter()
+            .any(|a| a.namespace == *ns && a.service_account == *name && a.role_arn.as_deref() == Some(arn));
+        if verdict.allowed || annotated || associated {
+            let mut reason = verdict.reason;
+            if associated {
+                reason = format!("{reason}; Pod Identity: {}", pod_identity.reason);
+            }
             service_accounts.push(Assumer {
                 namespace: ns.clone(),
                 name: name.clone(),
                 annotated,
                 admitted: verdict.allowed,
-                reason: verdict.reason,
+                pod_identity: associated,
+                pod_identity_admitted: associated.then_some(pod_identity.allowed),
+                reason,
             });
         }
     }

@@ -29,6 +29,8 @@ pub struct Statement {
     /// `Principal: "*"` (or `{"AWS": "*"}`): anyone, federated tokens included.
     pub any_principal: bool,
     pub federated: Vec<String>,
+    /// `Principal.Service` (e.g. `pods.eks.amazonaws.com` for EKS Pod Identity).
+    pub services: Vec<String>,
     /// Patterns of `Action` (`*` and `?` wildcards, case-insensitive); empty with `NotAction`.
     pub actions: Vec<String>,
     /// `NotAction`: the statement covers every action but these.
@@ -74,13 +76,13 @@ fn statement(v: &Value) -> Result<Statement> {
     if v.get("NotPrincipal").is_some() {
         bail!("NotPrincipal in a trust policy is not evaluated");
     }
-    let (any_principal, federated) = match v.get("Principal") {
-        Some(Value::String(s)) if s == "*" => (true, Vec::new()),
+    let (any_principal, federated, services) = match v.get("Principal") {
+        Some(Value::String(s)) if s == "*" => (true, Vec::new(), Vec::new()),
         Some(Value::Object(p)) => {
             let aws_any = strings(p.get("AWS"))?.iter().any(|a| a == "*");
-            (aws_any, strings(p.get("Federated"))?)
+            (aws_any, strings(p.get("Federated"))?, strings(p.get("Service"))?)
         }
-        None => (false, Vec::new()),
+        None => (false, Vec::new(), Vec::new()),
         Some(other) => bail!("unexpected Principal {other}"),
     };
     let mut conditions = Vec::new();
@@ -102,6 +104,7 @@ fn statement(v: &Value) -> Result<Statement> {
         effect,
         any_principal,
         federated,
+        services,
         actions: strings(v.get("Action"))?,
         not_actions: strings(v.get("NotAction"))?,
         conditions,
@@ -160,4 +163,35 @@ pub fn eks_issuer_of(doc: &Value) -> Option<Result<String>> {
             .map(str::to_string)
             .ok_or_else(|| anyhow!("EKS cluster description without identity.oidc.issuer")),
     )
+}
+
+/// An EKS Pod Identity association: pods of ServiceAccount NAMESPACE/NAME get credentials of the role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodIdentityAssociation {
+    pub namespace: String,
+    pub service_account: String,
+    /// Absent in `list-pod-identity-associations` output (only `describe-pod-identity-association` has it).
+    pub role_arn: Option<String>,
+    pub association_id: String,
+}
+
+fn association(v: &Value) -> Result<PodIdentityAssociation> {
+    let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(PodIdentityAssociation {
+        namespace: field("namespace").ok_or_else(|| anyhow!("association without namespace"))?,
+        service_account: field("serviceAccount").ok_or_else(|| anyhow!("association without serviceAccount"))?,
+        role_arn: field("roleArn"),
+        association_id: field("associationId").or_else(|| field("associationArn")).unwrap_or_default(),
+    })
+}
+
+/// The associations of `aws eks describe-pod-identity-association` (`{"association": ...}`) or `aws eks
+/// list-pod-identity-associations` (`{"associations": [...]}`) output; `None` when the document is neither.
+pub fn associations_of(doc: &Value) -> Option<Result<Vec<PodIdentityAssociation>>> {
+    if let Some(a) = doc.get("association") {
+        return Some(association(a).map(|a| vec![a]));
+    }
+    let list = doc.get("associations")?.as_array()?;
+    Some(list.iter().map(association).collect())
 }

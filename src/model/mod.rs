@@ -379,6 +379,7 @@ pub struct ClusterBuilder {
     pub aws_roles: Vec<cloud::IamRole>,
     /// The EKS cluster's OIDC issuer (`aws eks describe-cluster`), when given.
     pub oidc_issuer: Option<String>,
+    pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -402,6 +403,8 @@ pub struct Cluster {
     pub aws_roles: Vec<cloud::IamRole>,
     /// The EKS cluster's OIDC issuer, from `aws eks describe-cluster` output.
     pub oidc_issuer: Option<String>,
+    /// EKS Pod Identity associations (`aws eks describe-pod-identity-association`).
+    pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -604,6 +607,7 @@ impl ClusterBuilder {
             admission_objects: self.admission_objects,
             aws_roles: self.aws_roles,
             oidc_issuer: self.oidc_issuer,
+            pod_identity_associations: self.pod_identity_associations,
             ..Default::default()
         };
         if !self.skipped.is_empty() {

@@ -228,4 +228,6 @@ pub struct RawAny {
     #[serde(rename = "Roles")]
     pub aws_roles: Option<serde_json::Value>,
     pub cluster: Option<serde_json::Value>,
+    pub association: Option<serde_json::Value>,
+    pub associations: Option<serde_json::Value>,
 }

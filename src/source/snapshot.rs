@@ -241,13 +241,25 @@ pub(super) fn add_document(doc: RawAny, list_kind: Option<&str>, builder: &mut C
 
 /// A cloud export, recognised by its shape (they carry no `kind`); false when the document is not one.
 fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> {
-    use crate::model::cloud::{eks_issuer_of, roles_of};
-    let wrapped = match (&doc.aws_role, &doc.aws_roles, &doc.cluster) {
-        (Some(r), _, _) => serde_json::json!({ "Role": r }),
-        (_, Some(r), _) => serde_json::json!({ "Roles": r }),
-        (_, _, Some(c)) => serde_json::json!({ "cluster": c }),
-        _ => return Ok(false),
+    use crate::model::cloud::{associations_of, eks_issuer_of, roles_of};
+    let wrapped = if let Some(r) = &doc.aws_role {
+        serde_json::json!({ "Role": r })
+    } else if let Some(r) = &doc.aws_roles {
+        serde_json::json!({ "Roles": r })
+    } else if let Some(c) = &doc.cluster {
+        serde_json::json!({ "cluster": c })
+    } else if let Some(a) = &doc.association {
+        serde_json::json!({ "association": a })
+    } else if let Some(a) = &doc.associations {
+        serde_json::json!({ "associations": a })
+    } else {
+        return Ok(false);
     };
+    if let Some(list) = associations_of(&wrapped) {
+        let list = list.context("EKS Pod Identity export (aws eks describe-pod-identity-association)")?;
+        builder.pod_identity_associations.extend(list);
+        return Ok(true);
+    }
     if let Some(roles) = roles_of(&wrapped) {
         builder.aws_roles.extend(roles.context("IAM role export (aws iam get-role / list-roles)")?);
         return Ok(true);

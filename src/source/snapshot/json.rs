@@ -60,6 +60,8 @@ const OBJECT_FIELDS: &[&str] = &[
     "Role",
     "Roles",
     "cluster",
+    "association",
+    "associations",
 ];
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
