@@ -223,3 +223,39 @@ fn pod_identity_associations_and_their_trust() {
     assert_eq!(pi[0]["identity"], "");
     assert!(pi[0]["source"].as_str().unwrap().contains("describe-pod-identity-association"));
 }
+
+/// Azure Workload Identity: a federated credential trusts a ServiceAccount when its issuer is the AKS cluster's
+/// (exactly, trailing slash included), its subject names the ServiceAccount exactly and its audiences hold
+/// api://AzureADTokenExchange.
+#[test]
+fn azure_federated_credentials_trust_exact_subjects() {
+    let files = [
+        "-f",
+        "tests/fixtures/cloud/azure-service-accounts.yaml",
+        "-f",
+        "tests/fixtures/cloud/azure-aks.json",
+        "-f",
+        "tests/fixtures/cloud/azure-identities.json",
+        "-f",
+        "tests/fixtures/cloud/azure-federated-credentials.json",
+    ];
+    let rows = json_of(&[&["list", "-A"], &files[..]].concat());
+    let row = |ns: &str, name: &str| {
+        rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == ns && r["name"] == name).unwrap()
+    };
+    let frontend = &row("web", "frontend")["cloudIdentities"][0];
+    assert!(frontend["source"].as_str().unwrap().contains("federated credential web-frontend of web-id trusts"));
+    let other = row("web", "other");
+    let warnings = other["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w.as_str().unwrap().starts_with("no federated credential of managed identity web-id"))
+    );
+    // No annotation, but a federated credential trusts it: the mapping exists on the Azure side.
+    let runner = &row("batch", "runner")["cloudIdentities"][0];
+    assert_eq!(runner["identity"], "66666666-7777-8888-9999-000000000000");
+    assert!(runner["source"].as_str().unwrap().contains("without the client-id annotation"));
+    // Without the AKS issuer nothing is matched: only the annotations count.
+    let rows = json_of(&["list", "-A", "-f", files[1], "-f", files[5], "-f", files[7]]);
+    let runner = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == "batch").unwrap();
+    assert!(runner["cloudIdentities"].as_array().unwrap().is_empty());
+}

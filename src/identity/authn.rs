@@ -221,6 +221,7 @@ fn irsa_trust(
 ) {
     use crate::identity::aws::{WebIdentity, roles_admitting};
     pod_identity(cluster, namespace, name, identities, warnings);
+    azure_trust(cluster, namespace, name, identities, warnings);
     let Some(issuer) = &cluster.oidc_issuer else { return };
     if cluster.aws_roles.is_empty() {
         return;
@@ -252,6 +253,60 @@ fn irsa_trust(
                 source: format!(
                     "IAM trust policy ({reason}) admits its token without any annotation: a pod that projects a \
                      token with audience sts.amazonaws.com can assume the role"
+                ),
+            });
+        }
+    }
+}
+
+/// The federated credentials that trust this ServiceAccount's Azure token (issuer, subject and audience exactly, as
+/// Entra ID compares them), when the AKS issuer and the credentials are among the inputs.
+fn azure_trust(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    identities: &mut Vec<CloudIdentity>,
+    warnings: &mut Vec<String>,
+) {
+    use crate::model::cloud::AZURE_AUDIENCE;
+    let Some(issuer) = &cluster.aks_issuer else { return };
+    let subject = format!("system:serviceaccount:{namespace}:{name}");
+    let trusting: Vec<_> = cluster
+        .federated_credentials
+        .iter()
+        .filter(|c| c.issuer == *issuer && c.subject == subject && c.audiences.iter().any(|a| a == AZURE_AUDIENCE))
+        .collect();
+    let identity_of = |id: &str| cluster.azure_identities.iter().find(|i| i.id.eq_ignore_ascii_case(id));
+    for c in identities.iter_mut().filter(|c| c.provider == "azure-workload-identity") {
+        let Some(identity) = cluster.azure_identities.iter().find(|i| i.client_id.eq_ignore_ascii_case(&c.identity))
+        else {
+            continue;
+        };
+        match trusting.iter().find(|f| f.identity_id.eq_ignore_ascii_case(&identity.id)) {
+            Some(f) => {
+                c.source.push_str(&format!("; federated credential {} of {} trusts its token", f.name, identity.name))
+            }
+            None => warnings.push(format!(
+                "no federated credential of managed identity {} trusts {namespace}/{name} (issuer {issuer}, audience \
+                 {AZURE_AUDIENCE}): the token exchange fails",
+                identity.name
+            )),
+        }
+    }
+    for f in trusting {
+        let identity = identity_of(&f.identity_id);
+        let client = identity.map_or(f.identity_id.clone(), |i| i.client_id.clone());
+        if !identities
+            .iter()
+            .any(|c| c.provider == "azure-workload-identity" && c.identity.eq_ignore_ascii_case(&client))
+        {
+            identities.push(CloudIdentity {
+                provider: "azure-workload-identity".into(),
+                identity: client,
+                source: format!(
+                    "federated credential {} of {} trusts its token without the client-id annotation",
+                    f.name,
+                    identity.map_or(f.identity_id.as_str(), |i| i.name.as_str())
                 ),
             });
         }

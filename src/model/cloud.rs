@@ -195,3 +195,70 @@ pub fn associations_of(doc: &Value) -> Option<Result<Vec<PodIdentityAssociation>
     let list = doc.get("associations")?.as_array()?;
     Some(list.iter().map(association).collect())
 }
+
+/// The audience Azure Workload Identity's webhook projects, and a federated credential must list.
+pub const AZURE_AUDIENCE: &str = "api://AzureADTokenExchange";
+
+/// A user-assigned managed identity (`az identity show`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureIdentity {
+    /// The resource id, `/subscriptions/.../userAssignedIdentities/NAME`.
+    pub id: String,
+    pub name: String,
+    pub client_id: String,
+}
+
+/// A federated identity credential of a managed identity (`az identity federated-credential list`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FederatedCredential {
+    /// The resource id of the identity it belongs to (its own id without `/federatedIdentityCredentials/NAME`).
+    pub identity_id: String,
+    pub name: String,
+    pub issuer: String,
+    pub subject: String,
+    pub audiences: Vec<String>,
+}
+
+/// What one Azure export document is.
+pub enum AzureExport {
+    Identity(AzureIdentity),
+    Credential(FederatedCredential),
+    /// `az aks show`: the cluster's OIDC issuer.
+    ClusterIssuer(String),
+}
+
+/// One Azure CLI object, by its `type`; `None` when it is not one kubectl-sa reads.
+pub fn azure_export_of(doc: &Value) -> Option<Result<AzureExport>> {
+    let kind = doc.get("type")?.as_str()?.to_ascii_lowercase();
+    let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_string);
+    let need = |k: &str| text(k).ok_or_else(|| anyhow!("Azure object of type {kind} without {k}"));
+    Some((|| match kind.as_str() {
+        "microsoft.managedidentity/userassignedidentities" => Ok(AzureExport::Identity(AzureIdentity {
+            id: need("id")?,
+            name: need("name")?,
+            client_id: need("clientId")?,
+        })),
+        "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials" => {
+            let id = need("id")?;
+            let identity_id = match id.to_ascii_lowercase().rfind("/federatedidentitycredentials/") {
+                Some(i) => id[..i].to_string(),
+                None => bail!("federated credential id {id} does not name its identity"),
+            };
+            Ok(AzureExport::Credential(FederatedCredential {
+                identity_id,
+                name: need("name")?,
+                issuer: need("issuer")?,
+                subject: need("subject")?,
+                audiences: strings(doc.get("audiences"))?,
+            }))
+        }
+        "microsoft.containerservice/managedclusters" => doc
+            .pointer("/oidcIssuerProfile/issuerUrl")
+            .and_then(Value::as_str)
+            .map(|u| AzureExport::ClusterIssuer(u.to_string()))
+            .ok_or_else(|| anyhow!("AKS cluster without oidcIssuerProfile.issuerUrl (is the OIDC issuer enabled?)")),
+        _ => bail!("Azure objects of type {kind} are not read"),
+    })())
+}

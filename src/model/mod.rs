@@ -380,6 +380,9 @@ pub struct ClusterBuilder {
     /// The EKS cluster's OIDC issuer (`aws eks describe-cluster`), when given.
     pub oidc_issuer: Option<String>,
     pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
+    pub azure_identities: Vec<cloud::AzureIdentity>,
+    pub federated_credentials: Vec<cloud::FederatedCredential>,
+    pub aks_issuer: Option<String>,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -405,6 +408,11 @@ pub struct Cluster {
     pub oidc_issuer: Option<String>,
     /// EKS Pod Identity associations (`aws eks describe-pod-identity-association`).
     pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
+    /// Azure managed identities (`az identity show`) and their federated credentials.
+    pub azure_identities: Vec<cloud::AzureIdentity>,
+    pub federated_credentials: Vec<cloud::FederatedCredential>,
+    /// The AKS cluster's OIDC issuer (`az aks show`).
+    pub aks_issuer: Option<String>,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -608,6 +616,9 @@ impl ClusterBuilder {
             aws_roles: self.aws_roles,
             oidc_issuer: self.oidc_issuer,
             pod_identity_associations: self.pod_identity_associations,
+            azure_identities: self.azure_identities,
+            federated_credentials: self.federated_credentials,
+            aks_issuer: self.aks_issuer,
             ..Default::default()
         };
         if !self.skipped.is_empty() {

@@ -230,4 +230,12 @@ pub struct RawAny {
     pub cluster: Option<serde_json::Value>,
     pub association: Option<serde_json::Value>,
     pub associations: Option<serde_json::Value>,
+    /// Azure CLI objects (their `type` is in `secret_type`).
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub client_id: Option<String>,
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
+    pub audiences: Option<serde_json::Value>,
+    pub oidc_issuer_profile: Option<serde_json::Value>,
 }

@@ -252,6 +252,19 @@ fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> 
         serde_json::json!({ "association": a })
     } else if let Some(a) = &doc.associations {
         serde_json::json!({ "associations": a })
+    } else if let Some(kind) = doc.secret_type.as_deref().filter(|t| t.to_ascii_lowercase().starts_with("microsoft.")) {
+        let doc = serde_json::json!({ "type": kind, "id": doc.id, "name": doc.name, "clientId": doc.client_id,
+            "issuer": doc.issuer, "subject": doc.subject, "audiences": doc.audiences,
+            "oidcIssuerProfile": doc.oidc_issuer_profile });
+        use crate::model::cloud::{AzureExport, azure_export_of};
+        let Some(export) = azure_export_of(&doc) else { return Ok(false) };
+        let export = export.context("Azure export (az identity / az aks)")?;
+        match export {
+            AzureExport::Identity(i) => builder.azure_identities.push(i),
+            AzureExport::Credential(c) => builder.federated_credentials.push(c),
+            AzureExport::ClusterIssuer(u) => builder.aks_issuer = Some(u),
+        }
+        return Ok(true);
     } else {
         return Ok(false);
     };

@@ -62,6 +62,13 @@ const OBJECT_FIELDS: &[&str] = &[
     "cluster",
     "association",
     "associations",
+    "id",
+    "name",
+    "clientId",
+    "issuer",
+    "subject",
+    "audiences",
+    "oidcIssuerProfile",
 ];
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
