@@ -259,3 +259,46 @@ fn azure_federated_credentials_trust_exact_subjects() {
     let runner = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == "batch").unwrap();
     assert!(runner["cloudIdentities"].as_array().unwrap().is_empty());
 }
+
+/// GKE Workload Identity: roles/iam.workloadIdentityUser on a Google service account for the pool's member of the
+/// ServiceAccount (serviceAccount:POOL[NS/NAME], principal://.../subject/ns/NS/sa/NAME, principalSet://.../namespace/NS).
+#[test]
+fn gcp_policies_grant_workload_identity_user() {
+    let files = [
+        "-f",
+        "tests/fixtures/cloud/gcp-service-accounts.yaml",
+        "-f",
+        "tests/fixtures/cloud/gke-cluster.json",
+        "-f",
+        "tests/fixtures/cloud/gcp-iam-policies.json",
+    ];
+    let rows = json_of(&[&["list", "-A"], &files[..]].concat());
+    let identities = |ns: &str, name: &str| -> Vec<(String, String)> {
+        let row = rows["serviceAccounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["namespace"] == ns && r["name"] == name)
+            .unwrap();
+        row["cloudIdentities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["identity"].as_str().unwrap().to_string(), c["source"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let app = identities("shop", "app");
+    assert_eq!(app.len(), 1);
+    assert!(app[0].1.contains("its IAM policy grants roles/iam.workloadIdentityUser"), "{app:?}");
+    // Annotated, but the policy grants it only serviceAccountTokenCreator: a warning.
+    let cart = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["name"] == "cart").unwrap();
+    assert!(cart["warnings"][0].as_str().unwrap().contains("grants shop/cart no roles/iam.workloadIdentityUser"));
+    // Namespace-wide principalSet, and principal:// for one ServiceAccount (not its look-alikes).
+    assert_eq!(identities("reports", "viewer")[0].0, "reports@my-project.iam.gserviceaccount.com");
+    assert_eq!(identities("batch", "runner")[0].0, "batch@my-project.iam.gserviceaccount.com");
+    assert!(identities("batch", "runner3").is_empty());
+    // Without the workload pool the members cannot be matched.
+    let rows = json_of(&["list", "-A", "-f", files[1], "-f", files[5]]);
+    let viewer = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["name"] == "viewer").unwrap();
+    assert!(viewer["cloudIdentities"].as_array().unwrap().is_empty());
+}

@@ -1518,7 +1518,8 @@ fn sa_facts<'a>(
     // With IAM roles or Pod Identity associations among the inputs, any of them may be mapped.
     let trusts = (!cluster.aws_roles.is_empty() && cluster.oidc_issuer.is_some())
         || !cluster.pod_identity_associations.is_empty()
-        || (!cluster.federated_credentials.is_empty() && cluster.aks_issuer.is_some());
+        || (!cluster.federated_credentials.is_empty() && cluster.aks_issuer.is_some())
+        || (!cluster.gcp_policies.is_empty() && cluster.gke_workload_pool.is_some());
     if pod_count > 0 || trusts || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
         let report = crate::identity::authn::analyse(cluster, namespace, name, false, options.workloads_known);
         if !report.cloud_identities.is_empty() {

@@ -167,6 +167,7 @@ pub fn rows_with_findings(
             || (!cluster.aws_roles.is_empty() && cluster.oidc_issuer.is_some())
             || !cluster.pod_identity_associations.is_empty()
             || (!cluster.federated_credentials.is_empty() && cluster.aks_issuer.is_some())
+            || (!cluster.gcp_policies.is_empty() && cluster.gke_workload_pool.is_some())
             || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty());
         let (pods, pods_with_token, legacy, cloud, mut warnings, projected) = if interesting {
             let a = authn::analyse(cluster, &ns, &name, loaded.is_live(), known);

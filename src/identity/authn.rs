@@ -222,6 +222,7 @@ fn irsa_trust(
     use crate::identity::aws::{WebIdentity, roles_admitting};
     pod_identity(cluster, namespace, name, identities, warnings);
     azure_trust(cluster, namespace, name, identities, warnings);
+    gcp_trust(cluster, namespace, name, identities, warnings);
     let Some(issuer) = &cluster.oidc_issuer else { return };
     if cluster.aws_roles.is_empty() {
         return;
@@ -307,6 +308,66 @@ fn azure_trust(
                     "federated credential {} of {} trusts its token without the client-id annotation",
                     f.name,
                     identity.map_or(f.identity_id.as_str(), |i| i.name.as_str())
+                ),
+            });
+        }
+    }
+}
+
+/// The Google service accounts whose IAM policy lets this ServiceAccount act as them (`roles/iam.workloadIdentityUser`
+/// for `serviceAccount:POOL[NS/NAME]`, or a `principal://` / `principalSet://` member of the pool naming it or its
+/// namespace), when the GKE workload pool and the policies are among the inputs.
+fn gcp_trust(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    identities: &mut Vec<CloudIdentity>,
+    warnings: &mut Vec<String>,
+) {
+    const ROLE: &str = "roles/iam.workloadIdentityUser";
+    let Some(pool) = &cluster.gke_workload_pool else { return };
+    let member = format!("serviceAccount:{pool}[{namespace}/{name}]");
+    let pool_path = format!("/workloadIdentityPools/{pool}/");
+    let principal = format!("subject/ns/{namespace}/sa/{name}");
+    let principal_set = format!("namespace/{namespace}");
+    let names_it = |m: &str| {
+        m == member
+            || (m.starts_with("principal://iam.googleapis.com/") && m.ends_with(&format!("{pool_path}{principal}")))
+            || (m.starts_with("principalSet://iam.googleapis.com/")
+                && m.ends_with(&format!("{pool_path}{principal_set}")))
+    };
+    let granting: Vec<(&str, bool)> = cluster
+        .gcp_policies
+        .iter()
+        .filter_map(|p| {
+            p.bindings
+                .iter()
+                .find(|(role, members, _)| role == ROLE && members.iter().any(|m| names_it(m)))
+                .map(|(_, _, conditional)| (p.email.as_str(), *conditional))
+        })
+        .collect();
+    for c in identities.iter_mut().filter(|c| c.provider == "gcp-workload-identity") {
+        match granting.iter().find(|(email, _)| email.eq_ignore_ascii_case(&c.identity)) {
+            Some((_, conditional)) => c.source.push_str(&format!(
+                "; its IAM policy grants {ROLE}{}",
+                if *conditional { " under a condition (not evaluated)" } else { "" }
+            )),
+            None if cluster.gcp_policies.iter().any(|p| p.email.eq_ignore_ascii_case(&c.identity)) => {
+                warnings.push(format!(
+                    "the IAM policy of {} grants {namespace}/{name} no {ROLE}: pods get no Google credentials from it",
+                    c.identity
+                ))
+            }
+            None => {}
+        }
+    }
+    for (email, _) in granting {
+        if !identities.iter().any(|c| c.provider == "gcp-workload-identity" && c.identity.eq_ignore_ascii_case(email)) {
+            identities.push(CloudIdentity {
+                provider: "gcp-workload-identity".into(),
+                identity: email.to_string(),
+                source: format!(
+                    "the IAM policy of {email} grants it {ROLE} without the iam.gke.io/gcp-service-account annotation"
                 ),
             });
         }

@@ -262,3 +262,26 @@ pub fn azure_export_of(doc: &Value) -> Option<Result<AzureExport>> {
         _ => bail!("Azure objects of type {kind} are not read"),
     })())
 }
+
+/// A Google service account's IAM policy, from `gcloud asset search-all-iam-policies` output (one result per
+/// resource: `{"resource": "//iam.googleapis.com/projects/P/serviceAccounts/EMAIL", "policy": {"bindings": ...}}`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GcpServiceAccountPolicy {
+    pub email: String,
+    /// (role, members, has a condition).
+    pub bindings: Vec<(String, Vec<String>, bool)>,
+}
+
+/// A GSA's policy from one asset search result; `None` when the document is not one.
+pub fn gcp_policy_of(resource: &str, policy: &Value) -> Option<Result<GcpServiceAccountPolicy>> {
+    let email = resource.strip_prefix("//iam.googleapis.com/")?.split("/serviceAccounts/").nth(1)?;
+    Some((|| {
+        let mut bindings = Vec::new();
+        for b in policy.get("bindings").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+            let role = b.get("role").and_then(Value::as_str).ok_or_else(|| anyhow!("IAM binding without role"))?;
+            bindings.push((role.to_string(), strings(b.get("members"))?, b.get("condition").is_some()));
+        }
+        Ok(GcpServiceAccountPolicy { email: email.to_string(), bindings })
+    })())
+}

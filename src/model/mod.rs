@@ -383,6 +383,8 @@ pub struct ClusterBuilder {
     pub azure_identities: Vec<cloud::AzureIdentity>,
     pub federated_credentials: Vec<cloud::FederatedCredential>,
     pub aks_issuer: Option<String>,
+    pub gcp_policies: Vec<cloud::GcpServiceAccountPolicy>,
+    pub gke_workload_pool: Option<String>,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -413,6 +415,10 @@ pub struct Cluster {
     pub federated_credentials: Vec<cloud::FederatedCredential>,
     /// The AKS cluster's OIDC issuer (`az aks show`).
     pub aks_issuer: Option<String>,
+    /// IAM policies of Google service accounts (`gcloud asset search-all-iam-policies`).
+    pub gcp_policies: Vec<cloud::GcpServiceAccountPolicy>,
+    /// The GKE cluster's workload pool, `PROJECT.svc.id.goog` (`gcloud container clusters describe`).
+    pub gke_workload_pool: Option<String>,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -619,6 +625,8 @@ impl ClusterBuilder {
             azure_identities: self.azure_identities,
             federated_credentials: self.federated_credentials,
             aks_issuer: self.aks_issuer,
+            gcp_policies: self.gcp_policies,
+            gke_workload_pool: self.gke_workload_pool,
             ..Default::default()
         };
         if !self.skipped.is_empty() {

@@ -238,4 +238,8 @@ pub struct RawAny {
     pub subject: Option<String>,
     pub audiences: Option<serde_json::Value>,
     pub oidc_issuer_profile: Option<serde_json::Value>,
+    /// GCP: asset search results and `gcloud container clusters describe`.
+    pub resource: Option<String>,
+    pub policy: Option<serde_json::Value>,
+    pub workload_identity_config: Option<serde_json::Value>,
 }

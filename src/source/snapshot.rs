@@ -252,6 +252,15 @@ fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> 
         serde_json::json!({ "association": a })
     } else if let Some(a) = &doc.associations {
         serde_json::json!({ "associations": a })
+    } else if let (Some(resource), Some(policy)) = (&doc.resource, &doc.policy) {
+        let Some(p) = crate::model::cloud::gcp_policy_of(resource, policy) else { return Ok(false) };
+        builder.gcp_policies.push(p.context("GCP IAM policy (gcloud asset search-all-iam-policies)")?);
+        return Ok(true);
+    } else if let Some(config) = &doc.workload_identity_config {
+        let pool = config.get("workloadPool").and_then(serde_json::Value::as_str);
+        let pool = pool.ok_or_else(|| anyhow!("GKE cluster without workloadIdentityConfig.workloadPool"))?;
+        builder.gke_workload_pool = Some(pool.to_string());
+        return Ok(true);
     } else if let Some(kind) = doc.secret_type.as_deref().filter(|t| t.to_ascii_lowercase().starts_with("microsoft.")) {
         let doc = serde_json::json!({ "type": kind, "id": doc.id, "name": doc.name, "clientId": doc.client_id,
             "issuer": doc.issuer, "subject": doc.subject, "audiences": doc.audiences,

@@ -69,6 +69,9 @@ const OBJECT_FIELDS: &[&str] = &[
     "subject",
     "audiences",
     "oidcIssuerProfile",
+    "resource",
+    "policy",
+    "workloadIdentityConfig",
 ];
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
