@@ -302,3 +302,51 @@ fn gcp_policies_grant_workload_identity_user() {
     let viewer = rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["name"] == "viewer").unwrap();
     assert!(viewer["cloudIdentities"].as_array().unwrap().is_empty());
 }
+
+/// `who-can assume` in the other direction for GCP and Azure: every ServiceAccount mapped to the identity, with why.
+#[test]
+fn who_can_assume_a_google_service_account_or_an_azure_client_id() {
+    let gcp = json_of(&[
+        "who-can",
+        "assume",
+        "app@my-project.iam.gserviceaccount.com",
+        "-f",
+        "tests/fixtures/cloud/gcp-service-accounts.yaml",
+        "-f",
+        "tests/fixtures/cloud/gke-cluster.json",
+        "-f",
+        "tests/fixtures/cloud/gcp-iam-policies.json",
+    ]);
+    assert_eq!(names(&gcp), ["shop/app", "shop/cart"]);
+    assert!(gcp["serviceAccounts"][0]["warnings"].as_array().unwrap().is_empty());
+    assert_eq!(gcp["serviceAccounts"][1]["warnings"].as_array().unwrap().len(), 1, "cart's grant is missing");
+    let azure = json_of(&[
+        "who-can",
+        "assume",
+        "11111111-2222-3333-4444-555555555555",
+        "-f",
+        "tests/fixtures/cloud/azure-service-accounts.yaml",
+        "-f",
+        "tests/fixtures/cloud/azure-aks.json",
+        "-f",
+        "tests/fixtures/cloud/azure-identities.json",
+        "-f",
+        "tests/fixtures/cloud/azure-federated-credentials.json",
+    ]);
+    assert_eq!(names(&azure), ["web/frontend", "web/other"]);
+    assert!(azure["serviceAccounts"][1]["warnings"][0].as_str().unwrap().contains("the token exchange fails"));
+    let batch = json_of(&[
+        "who-can",
+        "assume",
+        "66666666-7777-8888-9999-000000000000",
+        "-f",
+        "tests/fixtures/cloud/azure-service-accounts.yaml",
+        "-f",
+        "tests/fixtures/cloud/azure-aks.json",
+        "-f",
+        "tests/fixtures/cloud/azure-identities.json",
+        "-f",
+        "tests/fixtures/cloud/azure-federated-credentials.json",
+    ]);
+    assert_eq!(names(&batch), ["batch/runner"]);
+}

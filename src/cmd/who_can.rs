@@ -34,6 +34,10 @@ pub fn run(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<Ex
     if req.verb == "assume" && req.resource.starts_with("arn:aws") {
         return run_assume(args, loaded, out);
     }
+    // A Google service account's email or an Azure client id (a GUID): the ServiceAccounts mapped to it.
+    if req.verb == "assume" && (req.resource.ends_with(".gserviceaccount.com") || is_guid(&req.resource)) {
+        return run_mapped(args, loaded, out);
+    }
     let parsed = parse_request(&req.verb, &req.resource, req.name.as_deref(), &req.flags, loaded)?;
     // A resource of unknown scope may be namespaced: -A looks in every namespace.
     let scope = if req.flags.all_namespaces && parsed.namespaced != Some(false) {
@@ -225,6 +229,49 @@ fn run_assume(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result
                         rows
                     )
                 )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn run_mapped(args: &WhoCanArgs, loaded: &Loaded, out: &mut dyn Write) -> Result<ExitCode> {
+    let identity = &args.request.resource;
+    let mapped = crate::identity::authn::mapped_to(&loaded.cluster, identity, loaded.workloads_known);
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Mapped<'a> {
+        identity: &'a str,
+        service_accounts: &'a [crate::identity::authn::MappedServiceAccount],
+    }
+    let answer = Mapped { identity, service_accounts: &mapped };
+    match args.request.flags.output {
+        Some(OutputFormat::Json) => output::write_json(out, &answer)?,
+        Some(OutputFormat::Yaml) => output::write_yaml(out, &answer)?,
+        _ => {
+            writeln!(out, "{}\n", heading(&format!("ServiceAccounts mapped to {identity}")))?;
+            if mapped.is_empty() {
+                writeln!(
+                    out,
+                    "No ServiceAccount of the input is mapped to it (annotations, and the IAM policies or federated \
+                     credentials given with -f)."
+                )?;
+            } else {
+                let rows = mapped
+                    .iter()
+                    .map(|m| vec![m.namespace.clone(), m.name.clone(), m.provider.clone(), m.source.clone()])
+                    .collect();
+                writeln!(out, "{}", output::table(&["NAMESPACE", "SERVICEACCOUNT", "PROVIDER", "WHY"], rows))?;
+                for m in &mapped {
+                    for w in &m.warnings {
+                        writeln!(out, "{}", warn(&format!("warning: {}/{}: {w}", m.namespace, m.name)))?;
+                    }
+                }
             }
         }
     }

@@ -168,6 +168,37 @@ pub fn analyse(
     }
 }
 
+/// One ServiceAccount mapped to a cloud identity, and why.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MappedServiceAccount {
+    pub namespace: String,
+    pub name: String,
+    pub provider: String,
+    pub source: String,
+    /// Warnings about this mapping (broken trust, precedence).
+    pub warnings: Vec<String>,
+}
+
+/// `who-can assume IDENTITY` for a Google service account or an Azure client id (and any identity `list` shows):
+/// every ServiceAccount whose cloud identities, from annotations and from the cloud exports, include it.
+pub fn mapped_to(cluster: &Cluster, identity: &str, workloads_known: bool) -> Vec<MappedServiceAccount> {
+    let mut out = Vec::new();
+    for (ns, name) in cluster.service_accounts.keys() {
+        let report = analyse(cluster, ns, name, false, workloads_known);
+        for c in report.cloud_identities.iter().filter(|c| c.identity.eq_ignore_ascii_case(identity)) {
+            out.push(MappedServiceAccount {
+                namespace: ns.clone(),
+                name: name.clone(),
+                provider: c.provider.clone(),
+                source: c.source.clone(),
+                warnings: report.warnings.iter().filter(|w| w.contains(identity)).cloned().collect(),
+            });
+        }
+    }
+    out
+}
+
 /// The authentication stage of a user that is not a ServiceAccount: its credentials (client certificate, OIDC,
 /// webhook token, authenticating proxy) are outside the cluster's objects, so nothing is known but what was given.
 pub fn analyse_user(user: &UserInfo) -> AuthenticationReport {
@@ -288,9 +319,9 @@ fn azure_trust(
                 c.source.push_str(&format!("; federated credential {} of {} trusts its token", f.name, identity.name))
             }
             None => warnings.push(format!(
-                "no federated credential of managed identity {} trusts {namespace}/{name} (issuer {issuer}, audience \
-                 {AZURE_AUDIENCE}): the token exchange fails",
-                identity.name
+                "no federated credential of managed identity {} (client id {}) trusts {namespace}/{name} (issuer \
+                 {issuer}, audience {AZURE_AUDIENCE}): the token exchange fails",
+                identity.name, identity.client_id
             )),
         }
     }
