@@ -185,7 +185,7 @@ pub enum Command {
     )]
     List(ListArgs),
 
-    /// Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-27) with the exact RBAC
+    /// Audit every ServiceAccount against the risky-permission catalogue (SA-01 ... SA-29) with the exact RBAC
     /// engine: severity, CIS id, scope, binding -> role -> rule, why, and the least-privilege alternative.
     #[command(
         after_help = "Examples:\n  kubectl sa audit -A\n  kubectl sa audit ci:deployer\n  kubectl sa audit -A -o sarif > kubectl-sa.sarif\n  kubectl sa audit -A --write-baseline baseline.json\n  kubectl sa audit -A --baseline baseline.json --fail-on high\n\nExit status: 0, or 3 with --fail-on when a finding at or above that severity remains; 2 on errors."

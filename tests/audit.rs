@@ -59,7 +59,7 @@ fn describe(r: &AuditReport) -> String {
 
 #[test]
 fn every_catalogue_entry_fires_exactly_once_on_its_fixture_and_never_on_its_look_alike() {
-    assert_eq!(audit::CHECKS.len(), 27);
+    assert_eq!(audit::CHECKS.len(), 29);
     for check in audit::CHECKS {
         let (ns, name) = subject_of(check.id);
         let lower = check.id.to_lowercase();
@@ -70,7 +70,7 @@ fn every_catalogue_entry_fires_exactly_once_on_its_fixture_and_never_on_its_look
         assert_eq!(f.title, check.title);
         assert_eq!(f.cis.as_deref(), check.cis);
         assert!(!f.why.is_empty() && !f.remediation.is_empty());
-        if !["SA-24", "SA-27"].contains(&check.id) {
+        if !["SA-24", "SA-27", "SA-28", "SA-29"].contains(&check.id) {
             assert!(!f.grants.is_empty(), "{}: a granting chain is reported", check.id);
         }
         let clean = audit_file(&format!("{lower}-clean.yaml"), Options::default());
@@ -104,6 +104,8 @@ fn severities_follow_the_guide() {
         ("SA-24", Low),
         ("SA-25", Critical),
         ("SA-27", Medium),
+        ("SA-28", High),
+        ("SA-29", Low),
     ] {
         assert_eq!(sev(id), expected, "{id}");
     }
@@ -417,7 +419,7 @@ fn audit_sarif_validates_against_the_sarif_2_1_0_schema() {
     let results = v["runs"][0]["results"].as_array().unwrap();
     let (j, _) = json_of(&["-f", DEMO, "audit", "-A", "-o", "json"]);
     assert_eq!(results.len(), j["findings"].as_array().unwrap().len());
-    assert_eq!(v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), 27);
+    assert_eq!(v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), 29);
     assert!(results.iter().all(|r| r["partialFingerprints"]["kubectlSaFinding/v1"].is_string()));
     let critical = results.iter().find(|r| r["ruleId"] == "SA-01").unwrap();
     assert_eq!(critical["level"], "error");

@@ -217,6 +217,24 @@ pub const CHECKS: &[Check] = &[
         remediation: "give the cloud role only what the workload needs, and keep create pods / serviceaccounts/token \
                       in this namespace to trusted identities",
     },
+    Check {
+        id: "SA-28",
+        title: "cloud trust admits every ServiceAccount or any audience",
+        cis: None,
+        why: "an IAM trust policy with a wildcard (or no condition) on sub lets whoever can create a ServiceAccount, or \
+              run a pod as any one, assume the role; without an aud condition any audience the provider accepts works",
+        remediation: "name the ServiceAccount exactly (StringEquals on ISSUER:sub system:serviceaccount:NS:NAME) and \
+                      require ISSUER:aud sts.amazonaws.com",
+    },
+    Check {
+        id: "SA-29",
+        title: "workload identity mapped on one side only",
+        cis: None,
+        why: "the ServiceAccount names a cloud identity that does not trust it (broken IRSA, a missing federated \
+              credential or workloadIdentityUser grant), or an association overrides its annotation: the workload \
+              fails or runs with another identity than its manifest says",
+        remediation: "make the trust name exactly this ServiceAccount (or remove the stale annotation or association)",
+    },
 ];
 
 /// The entry with this id.

@@ -1,4 +1,4 @@
-//! `audit`: the risky-permission catalogue (docs/catalogue.md, SA-01 ... SA-27) evaluated for every
+//! `audit`: the risky-permission catalogue (docs/catalogue.md, SA-01 ... SA-29) evaluated for every
 //! ServiceAccount with the exact RBAC engine. Pure: works on the cluster in memory.
 //!
 //! Matching goes through [`IdentityRules`], so apiGroups matter, `*` covers subresources, `*/sub` matches,
@@ -970,6 +970,8 @@ fn assess(
         ("SA-24", _) => (Low, Targets::default()),
         ("SA-26", _) => (High, Targets::default()),
         ("SA-27", _) => (Medium, Targets::default()),
+        ("SA-28", _) => (High, Targets::default()),
+        ("SA-29", _) => (Low, Targets::default()),
         _ => (Medium, Targets::default()),
     };
     Some(sev)
@@ -1545,6 +1547,15 @@ fn sa_facts<'a>(
                 cloud = Some(ids.clone());
             }
             candidates.push(workload_candidate("SA-27", namespace, ids, details));
+        }
+        let trust = &report.cloud_trust;
+        if !trust.broad.is_empty() {
+            let what = vec!["cloud trust admits too broadly".to_string()];
+            candidates.push(workload_candidate("SA-28", namespace, what, trust.broad.clone()));
+        }
+        if !trust.broken.is_empty() {
+            let what = vec!["workload identity mapped on one side only".to_string()];
+            candidates.push(workload_candidate("SA-29", namespace, what, trust.broken.clone()));
         }
     }
     if name == "default" && exists {

@@ -29,8 +29,8 @@ pub fn score(s: Severity) -> &'static str {
 fn worst(id: &str) -> Severity {
     match id {
         "SA-02" | "SA-20" | "SA-22" | "SA-27" => Severity::Medium,
-        "SA-24" => Severity::Low,
-        "SA-12" | "SA-15" | "SA-19" | "SA-21" | "SA-26" => Severity::High,
+        "SA-24" | "SA-29" => Severity::Low,
+        "SA-12" | "SA-15" | "SA-19" | "SA-21" | "SA-26" | "SA-28" => Severity::High,
         _ => Severity::Critical,
     }
 }

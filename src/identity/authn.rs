@@ -81,6 +81,20 @@ pub struct AuthenticationReport {
     pub cloud_identities: Vec<CloudIdentity>,
     pub warnings: Vec<String>,
     pub verdict: String,
+    /// The cloud-side problems among `warnings`, sorted for the audit (SA-28, SA-29).
+    #[serde(skip)]
+    pub cloud_trust: TrustProblems,
+}
+
+/// What the cloud exports say against the cluster's mapping of one ServiceAccount.
+#[derive(Debug, Clone, Default)]
+pub struct TrustProblems {
+    /// A trust admits it too broadly: every ServiceAccount, or any audience (SA-28).
+    pub broad: Vec<String>,
+    /// The two sides disagree: an annotation the cloud does not back, a trust that refuses the association (SA-29).
+    pub broken: Vec<String>,
+    /// Trust policies that could not be evaluated.
+    pub notes: Vec<String>,
 }
 
 /// What the input tells about the SA's tokens. `live` says whether absence of the SA object means it does not exist;
@@ -119,7 +133,9 @@ pub fn analyse(
         }
     }
     let mut cloud_identities = cloud_identities(sa, &pods, &mut warnings);
-    irsa_trust(cluster, namespace, name, &mut cloud_identities, &mut warnings);
+    let mut trust = TrustProblems::default();
+    irsa_trust(cluster, namespace, name, &mut cloud_identities, &mut trust);
+    warnings.extend(trust.broad.iter().chain(&trust.broken).chain(&trust.notes).cloned());
     if name == "default" && !pods.is_empty() {
         warnings.push(format!(
             "{} pod(s) run as the namespace's default ServiceAccount: a shared identity (CIS 5.1.5)",
@@ -165,6 +181,7 @@ pub fn analyse(
         cloud_identities,
         warnings,
         verdict,
+        cloud_trust: trust,
     }
 }
 
@@ -211,6 +228,7 @@ pub fn analyse_user(user: &UserInfo) -> AuthenticationReport {
         legacy_tokens: None,
         cloud_identities: Vec::new(),
         warnings: Vec::new(),
+        cloud_trust: TrustProblems::default(),
         verdict: format!(
             "user {:?} is not a ServiceAccount: how it authenticates (client certificate, OIDC, webhook token, \
              authenticating proxy) is outside the cluster's objects; the request is evaluated for the user and groups \
@@ -248,12 +266,12 @@ fn irsa_trust(
     namespace: &str,
     name: &str,
     identities: &mut Vec<CloudIdentity>,
-    warnings: &mut Vec<String>,
+    problems: &mut TrustProblems,
 ) {
     use crate::identity::aws::{WebIdentity, roles_admitting};
-    pod_identity(cluster, namespace, name, identities, warnings);
-    azure_trust(cluster, namespace, name, identities, warnings);
-    gcp_trust(cluster, namespace, name, identities, warnings);
+    pod_identity(cluster, namespace, name, identities, problems);
+    azure_trust(cluster, namespace, name, identities, problems);
+    gcp_trust(cluster, namespace, name, identities, problems);
     let Some(issuer) = &cluster.oidc_issuer else { return };
     if cluster.aws_roles.is_empty() {
         return;
@@ -262,19 +280,33 @@ fn irsa_trust(
     let admitting = match roles_admitting(&cluster.aws_roles, &token) {
         Ok(a) => a,
         Err(e) => {
-            warnings.push(format!("IAM trust policies could not be evaluated: {e:#}"));
+            problems.notes.push(format!("IAM trust policies could not be evaluated: {e:#}"));
             return;
         }
     };
     for c in identities.iter_mut().filter(|c| c.provider == "aws-irsa") {
         match admitting.iter().find(|(arn, _)| *arn == c.identity) {
             Some((_, reason)) => c.source.push_str(&format!("; its trust policy admits the token ({reason})")),
-            None if cluster.aws_roles.iter().any(|r| r.arn == c.identity) => warnings.push(format!(
+            None if cluster.aws_roles.iter().any(|r| r.arn == c.identity) => problems.broken.push(format!(
                 "broken IRSA: the trust policy of {} does not admit {namespace}/{name}; AssumeRoleWithWebIdentity \
                  fails for its pods",
                 c.identity
             )),
             None => {}
+        }
+    }
+    for (arn, _) in &admitting {
+        let Some(role) = cluster.aws_roles.iter().find(|r| r.arn == *arn) else { continue };
+        if crate::identity::aws::admits_any_service_account_in(role, issuer, namespace) {
+            problems.broad.push(format!(
+                "the trust policy of {arn} admits any ServiceAccount of namespace {namespace} (a wildcard or no \
+                 condition on sub): whoever can create a ServiceAccount there can assume the role"
+            ));
+        } else if !crate::identity::aws::tests_audience(role) {
+            problems.broad.push(format!(
+                "the trust policy of {arn} admits {namespace}/{name} without a condition on aud: a token of it minted \
+                 for any audience the OIDC provider accepts is enough"
+            ));
         }
     }
     for (arn, reason) in admitting {
@@ -298,7 +330,7 @@ fn azure_trust(
     namespace: &str,
     name: &str,
     identities: &mut Vec<CloudIdentity>,
-    warnings: &mut Vec<String>,
+    problems: &mut TrustProblems,
 ) {
     use crate::model::cloud::AZURE_AUDIENCE;
     let Some(issuer) = &cluster.aks_issuer else { return };
@@ -318,7 +350,7 @@ fn azure_trust(
             Some(f) => {
                 c.source.push_str(&format!("; federated credential {} of {} trusts its token", f.name, identity.name))
             }
-            None => warnings.push(format!(
+            None => problems.broken.push(format!(
                 "no federated credential of managed identity {} (client id {}) trusts {namespace}/{name} (issuer \
                  {issuer}, audience {AZURE_AUDIENCE}): the token exchange fails",
                 identity.name, identity.client_id
@@ -353,7 +385,7 @@ fn gcp_trust(
     namespace: &str,
     name: &str,
     identities: &mut Vec<CloudIdentity>,
-    warnings: &mut Vec<String>,
+    problems: &mut TrustProblems,
 ) {
     const ROLE: &str = "roles/iam.workloadIdentityUser";
     let Some(pool) = &cluster.gke_workload_pool else { return };
@@ -384,7 +416,7 @@ fn gcp_trust(
                 if *conditional { " under a condition (not evaluated)" } else { "" }
             )),
             None if cluster.gcp_policies.iter().any(|p| p.email.eq_ignore_ascii_case(&c.identity)) => {
-                warnings.push(format!(
+                problems.broken.push(format!(
                     "the IAM policy of {} grants {namespace}/{name} no {ROLE}: pods get no Google credentials from it",
                     c.identity
                 ))
@@ -412,7 +444,7 @@ fn pod_identity(
     namespace: &str,
     name: &str,
     identities: &mut Vec<CloudIdentity>,
-    warnings: &mut Vec<String>,
+    problems: &mut TrustProblems,
 ) {
     for a in cluster.pod_identity_associations.iter().filter(|a| a.namespace == namespace && a.service_account == name)
     {
@@ -424,7 +456,7 @@ fn pod_identity(
                 if v.allowed {
                     source.push_str(&format!("; its trust policy: {}", v.reason));
                 } else {
-                    warnings.push(format!(
+                    problems.broken.push(format!(
                         "the trust policy of {role} does not allow EKS Pod Identity ({}): the association's pods get no \
                          credentials",
                         v.reason
@@ -443,7 +475,7 @@ fn pod_identity(
             .and_then(|s| s.annotations.get(crate::identity::aws::ROLE_ARN_ANNOTATION))
             .filter(|arn| a.role_arn.as_ref().is_some_and(|r| r != *arn))
         {
-            warnings.push(format!(
+            problems.broken.push(format!(
                 "an EKS Pod Identity association gives its pods {role}, which takes precedence over the IRSA \
                  annotation {annotated}"
             ));

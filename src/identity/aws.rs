@@ -265,6 +265,19 @@ impl IamRole {
     }
 }
 
+/// Whether the role's trust admits a ServiceAccount of `namespace` that no cluster has (a wildcard on the name or
+/// the namespace, or no condition on `sub`).
+pub fn admits_any_service_account_in(role: &IamRole, issuer: &str, namespace: &str) -> bool {
+    role.admits(&WebIdentity::service_account(issuer, namespace, PROBE.1)).is_ok_and(|v| v.allowed)
+}
+
+/// Whether every statement of the role's trust that may admit a web-identity token tests its audience.
+pub fn tests_audience(role: &IamRole) -> bool {
+    role.trust.iter().filter(|s| s.effect == Effect::Allow && s.covers_web_identity()).all(|s| {
+        s.conditions.iter().any(|c| c.key.rsplit_once(':').is_some_and(|(_, k)| k.eq_ignore_ascii_case("aud")))
+    })
+}
+
 /// The annotation that tells the IRSA webhook which role a ServiceAccount's pods assume.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
