@@ -146,8 +146,7 @@ impl Condition {
 
 impl Statement {
     fn covers_web_identity(&self) -> bool {
-        let action = |p: &String| glob_matches(&p.to_ascii_lowercase(), &WEB_IDENTITY_ACTION.to_ascii_lowercase());
-        if self.not_actions.is_empty() { self.actions.iter().any(action) } else { !self.not_actions.iter().any(action) }
+        self.covers(WEB_IDENTITY_ACTION)
     }
 
     /// Whether the statement applies to this token (its effect aside).
@@ -223,6 +222,7 @@ pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
 const POD_IDENTITY_ACTIONS: [&str; 2] = ["sts:AssumeRole", "sts:TagSession"];
 
 impl Statement {
+    /// Whether `Action` (or `NotAction`) covers `action`; IAM action names are case-insensitive.
     fn covers(&self, action: &str) -> bool {
         let a = action.to_ascii_lowercase();
         let m = |p: &String| glob_matches(&p.to_ascii_lowercase(), &a);
