@@ -13,6 +13,18 @@ fn ksa() -> Command {
 
 const EKS: &str = "examples/aws/eks-cluster.json";
 
+/// The Azure fixtures: ServiceAccounts, the AKS issuer, managed identities and their federated credentials.
+const AZURE: [&str; 8] = [
+    "-f",
+    "tests/fixtures/cloud/azure-service-accounts.yaml",
+    "-f",
+    "tests/fixtures/cloud/azure-aks.json",
+    "-f",
+    "tests/fixtures/cloud/azure-identities.json",
+    "-f",
+    "tests/fixtures/cloud/azure-federated-credentials.json",
+];
+
 fn assume(role: &str, inputs: &[&str]) -> Value {
     let mut c = ksa();
     c.args(["who-can", "assume", &format!("arn:aws:iam::111122223333:role/{role}"), "-o", "json"]);
@@ -229,16 +241,7 @@ fn pod_identity_associations_and_their_trust() {
 /// api://AzureADTokenExchange.
 #[test]
 fn azure_federated_credentials_trust_exact_subjects() {
-    let files = [
-        "-f",
-        "tests/fixtures/cloud/azure-service-accounts.yaml",
-        "-f",
-        "tests/fixtures/cloud/azure-aks.json",
-        "-f",
-        "tests/fixtures/cloud/azure-identities.json",
-        "-f",
-        "tests/fixtures/cloud/azure-federated-credentials.json",
-    ];
+    let files = AZURE;
     let rows = json_of(&[&["list", "-A"], &files[..]].concat());
     let row = |ns: &str, name: &str| {
         rows["serviceAccounts"].as_array().unwrap().iter().find(|r| r["namespace"] == ns && r["name"] == name).unwrap()
@@ -320,33 +323,9 @@ fn who_can_assume_a_google_service_account_or_an_azure_client_id() {
     assert_eq!(names(&gcp), ["shop/app", "shop/cart"]);
     assert!(gcp["serviceAccounts"][0]["warnings"].as_array().unwrap().is_empty());
     assert_eq!(gcp["serviceAccounts"][1]["warnings"].as_array().unwrap().len(), 1, "cart's grant is missing");
-    let azure = json_of(&[
-        "who-can",
-        "assume",
-        "11111111-2222-3333-4444-555555555555",
-        "-f",
-        "tests/fixtures/cloud/azure-service-accounts.yaml",
-        "-f",
-        "tests/fixtures/cloud/azure-aks.json",
-        "-f",
-        "tests/fixtures/cloud/azure-identities.json",
-        "-f",
-        "tests/fixtures/cloud/azure-federated-credentials.json",
-    ]);
+    let azure = json_of(&[&["who-can", "assume", "11111111-2222-3333-4444-555555555555"], &AZURE[..]].concat());
     assert_eq!(names(&azure), ["web/frontend", "web/other"]);
     assert!(azure["serviceAccounts"][1]["warnings"][0].as_str().unwrap().contains("the token exchange fails"));
-    let batch = json_of(&[
-        "who-can",
-        "assume",
-        "66666666-7777-8888-9999-000000000000",
-        "-f",
-        "tests/fixtures/cloud/azure-service-accounts.yaml",
-        "-f",
-        "tests/fixtures/cloud/azure-aks.json",
-        "-f",
-        "tests/fixtures/cloud/azure-identities.json",
-        "-f",
-        "tests/fixtures/cloud/azure-federated-credentials.json",
-    ]);
+    let batch = json_of(&[&["who-can", "assume", "66666666-7777-8888-9999-000000000000"], &AZURE[..]].concat());
     assert_eq!(names(&batch), ["batch/runner"]);
 }

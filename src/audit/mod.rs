@@ -1518,10 +1518,7 @@ fn sa_facts<'a>(
     let object = cluster.service_account(namespace, name);
     // Cloud identities come from the SA's annotations and its pods: only those SAs need the full analysis.
     // With IAM roles or Pod Identity associations among the inputs, any of them may be mapped.
-    let trusts = (!cluster.aws_roles.is_empty() && cluster.oidc_issuer.is_some())
-        || !cluster.pod_identity_associations.is_empty()
-        || (!cluster.federated_credentials.is_empty() && cluster.aks_issuer.is_some())
-        || (!cluster.gcp_policies.is_empty() && cluster.gke_workload_pool.is_some());
+    let trusts = cluster.cloud.maps_service_accounts();
     if pod_count > 0 || trusts || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty()) {
         let report = crate::identity::authn::analyse(cluster, namespace, name, false, options.workloads_known);
         if !report.cloud_identities.is_empty() {

@@ -164,10 +164,7 @@ pub fn rows_with_findings(
         // The full analysis only where there is something to analyse (it scans pods and Secrets).
         let interesting = pods_of.contains_key(&key)
             || secrets_of.contains_key(&key)
-            || (!cluster.aws_roles.is_empty() && cluster.oidc_issuer.is_some())
-            || !cluster.pod_identity_associations.is_empty()
-            || (!cluster.federated_credentials.is_empty() && cluster.aks_issuer.is_some())
-            || (!cluster.gcp_policies.is_empty() && cluster.gke_workload_pool.is_some())
+            || cluster.cloud.maps_service_accounts()
             || object.is_some_and(|o| !o.annotations.is_empty() || !o.labels.is_empty());
         let (pods, pods_with_token, legacy, cloud, mut warnings, projected) = if interesting {
             let a = authn::analyse(cluster, &ns, &name, loaded.is_live(), known);

@@ -200,9 +200,9 @@ fn rbac_summary(
         .into_iter()
         .filter(|f| f.service_account.namespace == sa.namespace && f.service_account.name == sa.name)
         .collect();
-    if let (false, Some(iss), Some(sub)) = (cluster.aws_roles.is_empty(), &t.issuer, &t.subject) {
+    if let (false, Some(iss), Some(sub)) = (cluster.cloud.aws_roles.is_empty(), &t.issuer, &t.subject) {
         let claims = crate::identity::aws::WebIdentity::from_claims(iss, sub, &t.audiences);
-        match crate::identity::aws::roles_admitting(&cluster.aws_roles, &claims) {
+        match crate::identity::aws::roles_admitting(&cluster.cloud.aws_roles, &claims) {
             Ok(roles) => {
                 rbac.aws_roles = roles.into_iter().map(|(arn, reason)| AssumableRole { arn, reason }).collect();
             }

@@ -272,12 +272,12 @@ fn irsa_trust(
     pod_identity(cluster, namespace, name, identities, problems);
     azure_trust(cluster, namespace, name, identities, problems);
     gcp_trust(cluster, namespace, name, identities, problems);
-    let Some(issuer) = &cluster.oidc_issuer else { return };
-    if cluster.aws_roles.is_empty() {
+    let Some(issuer) = &cluster.cloud.oidc_issuer else { return };
+    if cluster.cloud.aws_roles.is_empty() {
         return;
     }
     let token = WebIdentity::service_account(issuer, namespace, name);
-    let admitting = match roles_admitting(&cluster.aws_roles, &token) {
+    let admitting = match roles_admitting(&cluster.cloud.aws_roles, &token) {
         Ok(a) => a,
         Err(e) => {
             problems.notes.push(format!("IAM trust policies could not be evaluated: {e:#}"));
@@ -287,7 +287,7 @@ fn irsa_trust(
     for c in identities.iter_mut().filter(|c| c.provider == "aws-irsa") {
         match admitting.iter().find(|(arn, _)| *arn == c.identity) {
             Some((_, reason)) => c.source.push_str(&format!("; its trust policy admits the token ({reason})")),
-            None if cluster.aws_roles.iter().any(|r| r.arn == c.identity) => problems.broken.push(format!(
+            None if cluster.cloud.aws_roles.iter().any(|r| r.arn == c.identity) => problems.broken.push(format!(
                 "broken IRSA: the trust policy of {} does not admit {namespace}/{name}; AssumeRoleWithWebIdentity \
                  fails for its pods",
                 c.identity
@@ -296,7 +296,7 @@ fn irsa_trust(
         }
     }
     for (arn, _) in &admitting {
-        let Some(role) = cluster.aws_roles.iter().find(|r| r.arn == *arn) else { continue };
+        let Some(role) = cluster.cloud.aws_roles.iter().find(|r| r.arn == *arn) else { continue };
         if crate::identity::aws::admits_any_service_account_in(role, issuer, namespace) {
             problems.broad.push(format!(
                 "the trust policy of {arn} admits any ServiceAccount of namespace {namespace} (a wildcard or no \
@@ -333,16 +333,18 @@ fn azure_trust(
     problems: &mut TrustProblems,
 ) {
     use crate::model::cloud::AZURE_AUDIENCE;
-    let Some(issuer) = &cluster.aks_issuer else { return };
+    let Some(issuer) = &cluster.cloud.aks_issuer else { return };
     let subject = format!("system:serviceaccount:{namespace}:{name}");
     let trusting: Vec<_> = cluster
+        .cloud
         .federated_credentials
         .iter()
         .filter(|c| c.issuer == *issuer && c.subject == subject && c.audiences.iter().any(|a| a == AZURE_AUDIENCE))
         .collect();
-    let identity_of = |id: &str| cluster.azure_identities.iter().find(|i| i.id.eq_ignore_ascii_case(id));
+    let identity_of = |id: &str| cluster.cloud.azure_identities.iter().find(|i| i.id.eq_ignore_ascii_case(id));
     for c in identities.iter_mut().filter(|c| c.provider == "azure-workload-identity") {
-        let Some(identity) = cluster.azure_identities.iter().find(|i| i.client_id.eq_ignore_ascii_case(&c.identity))
+        let Some(identity) =
+            cluster.cloud.azure_identities.iter().find(|i| i.client_id.eq_ignore_ascii_case(&c.identity))
         else {
             continue;
         };
@@ -388,7 +390,7 @@ fn gcp_trust(
     problems: &mut TrustProblems,
 ) {
     const ROLE: &str = "roles/iam.workloadIdentityUser";
-    let Some(pool) = &cluster.gke_workload_pool else { return };
+    let Some(pool) = &cluster.cloud.gke_workload_pool else { return };
     let member = format!("serviceAccount:{pool}[{namespace}/{name}]");
     let pool_path = format!("/workloadIdentityPools/{pool}/");
     let principal = format!("subject/ns/{namespace}/sa/{name}");
@@ -400,6 +402,7 @@ fn gcp_trust(
                 && m.ends_with(&format!("{pool_path}{principal_set}")))
     };
     let granting: Vec<(&str, bool)> = cluster
+        .cloud
         .gcp_policies
         .iter()
         .filter_map(|p| {
@@ -415,7 +418,7 @@ fn gcp_trust(
                 "; its IAM policy grants {ROLE}{}",
                 if *conditional { " under a condition (not evaluated)" } else { "" }
             )),
-            None if cluster.gcp_policies.iter().any(|p| p.email.eq_ignore_ascii_case(&c.identity)) => {
+            None if cluster.cloud.gcp_policies.iter().any(|p| p.email.eq_ignore_ascii_case(&c.identity)) => {
                 problems.broken.push(format!(
                     "the IAM policy of {} grants {namespace}/{name} no {ROLE}: pods get no Google credentials from it",
                     c.identity
@@ -446,11 +449,12 @@ fn pod_identity(
     identities: &mut Vec<CloudIdentity>,
     problems: &mut TrustProblems,
 ) {
-    for a in cluster.pod_identity_associations.iter().filter(|a| a.namespace == namespace && a.service_account == name)
+    for a in
+        cluster.cloud.pod_identity_associations.iter().filter(|a| a.namespace == namespace && a.service_account == name)
     {
         let role = a.role_arn.clone().unwrap_or_default();
         let mut source = format!("EKS Pod Identity association {}", a.association_id);
-        match cluster.aws_roles.iter().find(|r| Some(&r.arn) == a.role_arn.as_ref()) {
+        match cluster.cloud.aws_roles.iter().find(|r| Some(&r.arn) == a.role_arn.as_ref()) {
             Some(r) => {
                 let v = r.admits_pod_identity();
                 if v.allowed {

@@ -315,14 +315,14 @@ pub struct AssumeAnswer {
 const PROBE: (&str, &str) = ("kubectl-sa-probe-7f3e", "kubectl-sa-probe-7f3e");
 
 pub fn who_can_assume(cluster: &crate::model::Cluster, arn: &str) -> Result<AssumeAnswer> {
-    let Some(role) = cluster.aws_roles.iter().find(|r| r.arn == arn) else {
-        let known = cluster.aws_roles.len();
+    let Some(role) = cluster.cloud.aws_roles.iter().find(|r| r.arn == arn) else {
+        let known = cluster.cloud.aws_roles.len();
         bail!(
             "role {arn} is not in the input ({known} IAM roles read): add the output of `aws iam get-role --role-name \
              NAME` (or `aws iam list-roles`) with -f"
         );
     };
-    let Some(issuer) = &cluster.oidc_issuer else {
+    let Some(issuer) = &cluster.cloud.oidc_issuer else {
         bail!(
             "the cluster's OIDC issuer is unknown: add the output of `aws eks describe-cluster --name CLUSTER` with -f \
              (trust policies name the issuer)"
@@ -334,6 +334,7 @@ pub fn who_can_assume(cluster: &crate::model::Cluster, arn: &str) -> Result<Assu
         let verdict = role.admits(&WebIdentity::service_account(issuer, ns, name))?;
         let annotated = sa.annotations.get(ROLE_ARN_ANNOTATION).is_some_and(|a| a == arn);
         let associated = cluster
+            .cloud
             .pod_identity_associations
             .iter()
             .any(|a| a.namespace == *ns && a.service_account == *name && a.role_arn.as_deref() == Some(arn));

@@ -6,6 +6,36 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use serde_json::Value;
 
+/// Everything the cloud exports among the inputs say.
+#[derive(Debug, Clone, Default)]
+pub struct CloudInputs {
+    /// IAM roles with their trust policies (`aws iam get-role`, `list-roles`).
+    pub aws_roles: Vec<IamRole>,
+    /// The EKS cluster's OIDC issuer (`aws eks describe-cluster`).
+    pub oidc_issuer: Option<String>,
+    /// EKS Pod Identity associations (`aws eks describe-pod-identity-association`).
+    pub pod_identity_associations: Vec<PodIdentityAssociation>,
+    /// Azure managed identities (`az identity show`) and their federated credentials.
+    pub azure_identities: Vec<AzureIdentity>,
+    pub federated_credentials: Vec<FederatedCredential>,
+    /// The AKS cluster's OIDC issuer (`az aks show`).
+    pub aks_issuer: Option<String>,
+    /// IAM policies of Google service accounts (`gcloud asset search-all-iam-policies`).
+    pub gcp_policies: Vec<GcpServiceAccountPolicy>,
+    /// The GKE cluster's workload pool, `PROJECT.svc.id.goog` (`gcloud container clusters describe`).
+    pub gke_workload_pool: Option<String>,
+}
+
+impl CloudInputs {
+    /// Whether any export can map a ServiceAccount (then every ServiceAccount is analysed, not only annotated ones).
+    pub fn maps_service_accounts(&self) -> bool {
+        (!self.aws_roles.is_empty() && self.oidc_issuer.is_some())
+            || !self.pod_identity_associations.is_empty()
+            || (!self.federated_credentials.is_empty() && self.aks_issuer.is_some())
+            || (!self.gcp_policies.is_empty() && self.gke_workload_pool.is_some())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IamRole {

@@ -375,16 +375,8 @@ pub struct ClusterBuilder {
     pub skipped: BTreeMap<String, usize>,
     /// Namespaces looked up one by one and not found (a live load that reads only the namespace asked about).
     pub absent_namespaces: Vec<String>,
-    /// IAM roles read from cloud exports, with their trust policies.
-    pub aws_roles: Vec<cloud::IamRole>,
-    /// The EKS cluster's OIDC issuer (`aws eks describe-cluster`), when given.
-    pub oidc_issuer: Option<String>,
-    pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
-    pub azure_identities: Vec<cloud::AzureIdentity>,
-    pub federated_credentials: Vec<cloud::FederatedCredential>,
-    pub aks_issuer: Option<String>,
-    pub gcp_policies: Vec<cloud::GcpServiceAccountPolicy>,
-    pub gke_workload_pool: Option<String>,
+    /// Cloud exports read beside the objects (`-f`).
+    pub cloud: cloud::CloudInputs,
 }
 
 /// The indexed cluster the evaluator works on.
@@ -404,21 +396,8 @@ pub struct Cluster {
     pub pods: Vec<Pod>,
     pub token_secrets: Vec<TokenSecret>,
     pub admission_objects: Vec<(String, serde_json::Value)>,
-    /// IAM roles read from cloud exports (`-f`), with their trust policies.
-    pub aws_roles: Vec<cloud::IamRole>,
-    /// The EKS cluster's OIDC issuer, from `aws eks describe-cluster` output.
-    pub oidc_issuer: Option<String>,
-    /// EKS Pod Identity associations (`aws eks describe-pod-identity-association`).
-    pub pod_identity_associations: Vec<cloud::PodIdentityAssociation>,
-    /// Azure managed identities (`az identity show`) and their federated credentials.
-    pub azure_identities: Vec<cloud::AzureIdentity>,
-    pub federated_credentials: Vec<cloud::FederatedCredential>,
-    /// The AKS cluster's OIDC issuer (`az aks show`).
-    pub aks_issuer: Option<String>,
-    /// IAM policies of Google service accounts (`gcloud asset search-all-iam-policies`).
-    pub gcp_policies: Vec<cloud::GcpServiceAccountPolicy>,
-    /// The GKE cluster's workload pool, `PROJECT.svc.id.goog` (`gcloud container clusters describe`).
-    pub gke_workload_pool: Option<String>,
+    /// Cloud exports read beside the objects (`-f`): the cloud half of workload identity.
+    pub cloud: cloud::CloudInputs,
     pub skipped: BTreeMap<String, usize>,
     /// Facts about the input worth telling the user (computed aggregation, duplicates, ...).
     pub notes: Vec<String>,
@@ -619,14 +598,7 @@ impl ClusterBuilder {
             pods: self.pods,
             token_secrets: self.token_secrets,
             admission_objects: self.admission_objects,
-            aws_roles: self.aws_roles,
-            oidc_issuer: self.oidc_issuer,
-            pod_identity_associations: self.pod_identity_associations,
-            azure_identities: self.azure_identities,
-            federated_credentials: self.federated_credentials,
-            aks_issuer: self.aks_issuer,
-            gcp_policies: self.gcp_policies,
-            gke_workload_pool: self.gke_workload_pool,
+            cloud: self.cloud,
             ..Default::default()
         };
         if !self.skipped.is_empty() {

@@ -254,12 +254,12 @@ fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> 
         serde_json::json!({ "associations": a })
     } else if let (Some(resource), Some(policy)) = (&doc.resource, &doc.policy) {
         let Some(p) = crate::model::cloud::gcp_policy_of(resource, policy) else { return Ok(false) };
-        builder.gcp_policies.push(p.context("GCP IAM policy (gcloud asset search-all-iam-policies)")?);
+        builder.cloud.gcp_policies.push(p.context("GCP IAM policy (gcloud asset search-all-iam-policies)")?);
         return Ok(true);
     } else if let Some(config) = &doc.workload_identity_config {
         let pool = config.get("workloadPool").and_then(serde_json::Value::as_str);
         let pool = pool.ok_or_else(|| anyhow!("GKE cluster without workloadIdentityConfig.workloadPool"))?;
-        builder.gke_workload_pool = Some(pool.to_string());
+        builder.cloud.gke_workload_pool = Some(pool.to_string());
         return Ok(true);
     } else if let Some(kind) = doc.secret_type.as_deref().filter(|t| t.to_ascii_lowercase().starts_with("microsoft.")) {
         let doc = serde_json::json!({ "type": kind, "id": doc.id, "name": doc.name, "clientId": doc.client_id,
@@ -269,9 +269,9 @@ fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> 
         let Some(export) = azure_export_of(&doc) else { return Ok(false) };
         let export = export.context("Azure export (az identity / az aks)")?;
         match export {
-            AzureExport::Identity(i) => builder.azure_identities.push(i),
-            AzureExport::Credential(c) => builder.federated_credentials.push(c),
-            AzureExport::ClusterIssuer(u) => builder.aks_issuer = Some(u),
+            AzureExport::Identity(i) => builder.cloud.azure_identities.push(i),
+            AzureExport::Credential(c) => builder.cloud.federated_credentials.push(c),
+            AzureExport::ClusterIssuer(u) => builder.cloud.aks_issuer = Some(u),
         }
         return Ok(true);
     } else {
@@ -279,15 +279,15 @@ fn add_cloud_export(doc: &RawAny, builder: &mut ClusterBuilder) -> Result<bool> 
     };
     if let Some(list) = associations_of(&wrapped) {
         let list = list.context("EKS Pod Identity export (aws eks describe-pod-identity-association)")?;
-        builder.pod_identity_associations.extend(list);
+        builder.cloud.pod_identity_associations.extend(list);
         return Ok(true);
     }
     if let Some(roles) = roles_of(&wrapped) {
-        builder.aws_roles.extend(roles.context("IAM role export (aws iam get-role / list-roles)")?);
+        builder.cloud.aws_roles.extend(roles.context("IAM role export (aws iam get-role / list-roles)")?);
         return Ok(true);
     }
     if let Some(issuer) = eks_issuer_of(&wrapped) {
-        builder.oidc_issuer = Some(issuer.context("EKS cluster export (aws eks describe-cluster)")?);
+        builder.cloud.oidc_issuer = Some(issuer.context("EKS cluster export (aws eks describe-cluster)")?);
         return Ok(true);
     }
     Ok(false)
