@@ -13,6 +13,16 @@ fn ksa() -> Command {
 
 const EKS: &str = "examples/aws/eks-cluster.json";
 
+/// The GKE fixtures: ServiceAccounts, the cluster's workload pool, Google service accounts' IAM policies.
+const GCP: [&str; 6] = [
+    "-f",
+    "tests/fixtures/cloud/gcp-service-accounts.yaml",
+    "-f",
+    "tests/fixtures/cloud/gke-cluster.json",
+    "-f",
+    "tests/fixtures/cloud/gcp-iam-policies.json",
+];
+
 /// The Azure fixtures: ServiceAccounts, the AKS issuer, managed identities and their federated credentials.
 const AZURE: [&str; 8] = [
     "-f",
@@ -267,14 +277,7 @@ fn azure_federated_credentials_trust_exact_subjects() {
 /// ServiceAccount (serviceAccount:POOL[NS/NAME], principal://.../subject/ns/NS/sa/NAME, principalSet://.../namespace/NS).
 #[test]
 fn gcp_policies_grant_workload_identity_user() {
-    let files = [
-        "-f",
-        "tests/fixtures/cloud/gcp-service-accounts.yaml",
-        "-f",
-        "tests/fixtures/cloud/gke-cluster.json",
-        "-f",
-        "tests/fixtures/cloud/gcp-iam-policies.json",
-    ];
+    let files = GCP;
     let rows = json_of(&[&["list", "-A"], &files[..]].concat());
     let identities = |ns: &str, name: &str| -> Vec<(String, String)> {
         let row = rows["serviceAccounts"]
@@ -309,17 +312,7 @@ fn gcp_policies_grant_workload_identity_user() {
 /// `who-can assume` in the other direction for GCP and Azure: every ServiceAccount mapped to the identity, with why.
 #[test]
 fn who_can_assume_a_google_service_account_or_an_azure_client_id() {
-    let gcp = json_of(&[
-        "who-can",
-        "assume",
-        "app@my-project.iam.gserviceaccount.com",
-        "-f",
-        "tests/fixtures/cloud/gcp-service-accounts.yaml",
-        "-f",
-        "tests/fixtures/cloud/gke-cluster.json",
-        "-f",
-        "tests/fixtures/cloud/gcp-iam-policies.json",
-    ]);
+    let gcp = json_of(&[&["who-can", "assume", "app@my-project.iam.gserviceaccount.com"], &GCP[..]].concat());
     assert_eq!(names(&gcp), ["shop/app", "shop/cart"]);
     assert!(gcp["serviceAccounts"][0]["warnings"].as_array().unwrap().is_empty());
     assert_eq!(gcp["serviceAccounts"][1]["warnings"].as_array().unwrap().len(), 1, "cart's grant is missing");

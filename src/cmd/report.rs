@@ -323,7 +323,7 @@ fn details(
 ) -> (Vec<ServiceAccountDetail>, Vec<GroupBindings>) {
     let mut paths: HashMap<(String, String), Path> =
         paths.into_iter().map(|p| ((p.from.namespace.clone(), p.from.name.clone()), p)).collect();
-    let details: Vec<ServiceAccountDetail> = rows
+    let mut details: Vec<ServiceAccountDetail> = rows
         .par_iter()
         .map(|row| {
             let user = UserInfo::service_account(&row.namespace, &row.name);
@@ -354,7 +354,6 @@ fn details(
             }
         })
         .collect();
-    let mut details = details;
     for d in &mut details {
         d.path_to_cluster_admin = paths.remove(&(d.namespace.clone(), d.name.clone()));
     }

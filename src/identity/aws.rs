@@ -319,7 +319,8 @@ pub fn who_can_assume(cluster: &crate::model::Cluster, arn: &str) -> Result<Assu
         let known = cluster.cloud.aws_roles.len();
         bail!(
             "role {arn} is not in the input ({known} IAM roles read): add the output of `aws iam get-role --role-name \
-             NAME` (or `aws iam list-roles`) with -f"
+             NAME` (or `aws iam list-roles`) with -f, beside a snapshot of the cluster (`kubectl get \
+             serviceaccounts -A -o yaml`)"
         );
     };
     let Some(issuer) = &cluster.cloud.oidc_issuer else {
